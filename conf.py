@@ -1,0 +1,298 @@
+"""Sphinx configuration for *Soviet Union–United States Relations, 1917–1991*.
+
+Built with ``sphinx-build -c . docs _build/<builder>``: this file sits at the
+repository root, the sources in ``docs/``.  Paths below that Sphinx resolves
+against the source directory start with ``../``; paths it resolves against
+this file's directory do not.
+
+The file reads no clock, touches no network and writes no file.  The release
+date comes from ``SOURCE_DATE_EPOCH`` (set by ``scripts/build.py`` from the
+last commit), so the same commit always gives the same book.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from string import Template
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE / "docs" / "_ext"))
+
+# -- The book's identity: the one source of truth ----------------------------
+# Every edition (HTML, PDF, EPUB) and every citation format reads these.
+
+BOOK = {
+    "title": "Soviet Union–United States Relations, 1917–1991",
+    "short_title": "Soviet–American Relations, 1917–1991",
+    "subtitle": "An open, citable history",
+    "editors": ["Soviet–American Relations Book Project"],
+    "publisher": "Soviet–American Relations Book Project",
+    "edition": "First edition",
+    "version": "1.0",
+    "language": "en",
+    "licence": "CC BY-SA 4.0",
+    "licence_url": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "subject": "Soviet Union–United States relations, 1917–1991",
+    "keywords": [
+        "Soviet Union",
+        "United States",
+        "foreign relations",
+        "Russian Civil War",
+        "Lend-Lease",
+        "Cold War",
+        "détente",
+    ],
+    # Where the HTML edition is published.  Citations and reference-manager
+    # metadata point here.  Override with BOOK_BASE_URL for another host.
+    "base_url": os.environ.get("BOOK_BASE_URL")
+    or "https://soviet-us-relations.readthedocs.io/en/latest/",
+    # File names of the downloadable editions, placed at the site's root.
+    "pdf_name": "soviet-us-relations.pdf",
+    "epub_name": "soviet-us-relations.epub",
+}
+
+
+def _release_date() -> time.struct_time:
+    """The date of the last commit, read from SOURCE_DATE_EPOCH (UTC)."""
+    return time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", "0")))
+
+
+_DATE = _release_date()
+BOOK["date_iso"] = time.strftime("%Y-%m-%d", _DATE)
+BOOK["date_long"] = f"{_DATE.tm_mday} {time.strftime('%B %Y', _DATE)}"
+BOOK["year"] = str(_DATE.tm_year)
+
+# -- Project information -----------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#project-information
+
+project = BOOK["title"]
+author = ", ".join(BOOK["editors"])
+copyright = f"2026-%Y, {author}. Text licensed {BOOK['licence']}"
+version = BOOK["version"]
+release = f"{BOOK['edition']}, version {BOOK['version']}"
+
+# -- General configuration ---------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#general-configuration
+
+# Every cross-reference must resolve (-n on the command line does the same).
+nitpicky = True
+language = BOOK["language"]
+root_doc = "index"
+exclude_patterns = ["_build", ".venv", "_ext", "_templates"]
+# Relative to this file, like html_static_path.
+templates_path = ["docs/_templates"]
+# The date printed in every edition: the last commit's, never the clock's.
+today = BOOK["date_long"]
+# Chapters and sections are numbered by the toctree; figures too.
+numfig = True
+numfig_secnum_depth = 1
+# Plain `text` is an error, not a guess: write :term:, :ref: or ``literal``.
+default_role = None
+smartquotes = True
+
+extensions = [
+    # Third-party
+    "sphinxcontrib.bibtex",
+    # Local, in docs/_ext/
+    "ariaroles",
+    "bookcheck",
+    "latexbib",
+]
+
+# -- Options for HTML output -------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-html-output
+
+html_theme = "furo"
+html_title = BOOK["title"]
+html_short_title = BOOK["short_title"]
+html_static_path = ["docs/_static"]
+html_css_files = ["book.css"]
+html_baseurl = BOOK["base_url"]
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    # furo loads nothing from other hosts with these settings.
+    "navigation_with_keys": True,
+    "top_of_page_buttons": [],
+}
+html_context = {"book": BOOK}
+
+# -- Options for LaTeX output ------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-latex-output
+
+# xelatex: Unicode input and OpenType fonts with Cyrillic.
+latex_engine = "xelatex"
+# The index is sorted by xindy (Sphinx's default with xelatex), which knows
+# Cyrillic as well as Latin.
+latex_use_xindy = True
+# The book class (not Sphinx's default, report) for \frontmatter,
+# \mainmatter and \backmatter: roman-numbered front matter, numbered
+# chapters, unnumbered back matter.
+latex_docclass = {"manual": "book"}
+latex_show_urls = "footnote"
+latex_show_pagerefs = False
+latex_documents = [
+    (
+        root_doc,
+        BOOK["pdf_name"].removesuffix(".pdf") + ".tex",
+        BOOK["title"],
+        author,
+        "manual",
+        False,
+    )
+]
+
+_LATEX_VALUES = dict(
+    title=BOOK["title"],
+    subtitle=BOOK["subtitle"],
+    short_title=BOOK["short_title"],
+    author=author,
+    publisher=BOOK["publisher"],
+    edition=f"{BOOK['edition']}, version {BOOK['version']}",
+    date=BOOK["date_long"],
+    year=BOOK["year"],
+    url=BOOK["base_url"],
+    licence=BOOK["licence"],
+    licence_url=BOOK["licence_url"],
+    subject=BOOK["subject"],
+    keywords=", ".join(BOOK["keywords"]),
+)
+
+_LATEX_PREAMBLE = Template(r"""
+% PDF metadata, from the book's identity in conf.py.
+\hypersetup{
+  pdftitle={$title},
+  pdfauthor={$author},
+  pdfsubject={$subject},
+  pdfkeywords={$keywords},
+  pdflang={en},
+  pdfcreator={Sphinx and XeLaTeX},
+  bookmarksnumbered=true,
+}
+% Print a warning in the log for every character the font lacks; the build
+% script turns it into an error that names the source file and line.
+\tracinglostchars=2
+\makeatletter
+% The bibliography is the back-matter chapter that the source gives it:
+% sphinxthebibliography prints the entries in place, with no heading of its own.
+\renewenvironment{sphinxthebibliography}[1]{%
+  \begingroup\def\chapter##1##2{}\begin{thebibliography}{#1}}%
+  {\end{thebibliography}\endgroup}
+% Running heads: the chapter outside; feet: the edition and the canonical URL
+% on every page, so that a printed or excerpted page can be cited.
+\newcommand{\bookfoot}{\footnotesize\py@HeaderFamily
+  $short_title, $edition.\ \url{$url}}
+\fancypagestyle{normal}{%
+  \fancyhf{}%
+  \fancyhead[LE,RO]{{\py@HeaderFamily\nouppercase{\leftmark}}}%
+  \fancyfoot[LE,RO]{{\py@HeaderFamily\thepage}}%
+  \fancyfoot[RE,LO]{\bookfoot}%
+  \renewcommand{\headrulewidth}{0.4pt}%
+  \renewcommand{\footrulewidth}{0.4pt}%
+}
+\fancypagestyle{plain}{%
+  \fancyhf{}%
+  \fancyfoot[LE,RO]{{\py@HeaderFamily\thepage}}%
+  \fancyfoot[RE,LO]{\bookfoot}%
+  \renewcommand{\headrulewidth}{0pt}%
+  \renewcommand{\footrulewidth}{0.4pt}%
+}
+\setlength{\headheight}{14pt}
+\makeatother
+% Replaced by the citation extension with citations in several styles.
+\providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
+  $publisher, $year. \url{$url}.}
+""").substitute(_LATEX_VALUES)
+
+# The title page (recto) and the copyright page (verso).
+_LATEX_TITLE = Template(r"""
+\begin{titlepage}
+  \centering
+  \vspace*{0.12\textheight}
+  {\Huge\bfseries $title\par}
+  \vspace{1.5em}
+  {\Large\itshape $subtitle\par}
+  \vfill
+  {\Large $author\par}
+  \vfill
+  {\large $edition\par}
+  \vspace{0.5em}
+  {\large $date\par}
+\end{titlepage}
+\thispagestyle{empty}
+\vspace*{\fill}
+\begin{flushleft}\small
+\textbf{$title}\\
+$edition, $date.\\
+Published by $publisher.\\
+Read, download and cite online: \url{$url}\par
+\medskip
+\textcopyright\ $year $author.
+This work is licensed under the Creative Commons Attribution-ShareAlike 4.0
+International licence ($licence): \url{$licence_url}.\par
+\medskip
+\textbf{How to cite this book}\par
+\BOOKHOWTOCITE
+\end{flushleft}
+\cleardoublepage
+""").substitute(_LATEX_VALUES)
+
+latex_elements = {
+    # A4 by default; US letter with --define latex_elements.papersize=letterpaper
+    "papersize": "a4paper",
+    "pointsize": "11pt",
+    # Linux Libertine has Latin, Greek and Cyrillic in one design, with its
+    # sans companion Biolinum; DejaVu Sans Mono for the rare literal.
+    "fontpkg": r"""
+\setmainfont{Linux Libertine O}
+\setsansfont{Linux Biolinum O}
+\setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
+""",
+    # English only; polyglossia is loaded by Sphinx for xelatex.
+    "babel": r"\usepackage{polyglossia}\setmainlanguage{english}",
+    # No Sphinx "Release" line under the title: the edition says it.
+    "releasename": "",
+    "preamble": _LATEX_PREAMBLE,
+    "maketitle": _LATEX_TITLE,
+    # Front matter (title, contents, introduction) has roman page numbers;
+    # index.rst switches to \mainmatter and \backmatter between its toctrees.
+    "tableofcontents": r"""
+\frontmatter\setcounter{secnumdepth}{-1}
+\renewcommand{\contentsname}{Contents}
+\begingroup\parskip 0pt\sphinxtableofcontentshook\tableofcontents\endgroup
+""",
+    "printindex": r"\printindex",
+}
+
+# -- Options for EPUB output -------------------------------------------------
+# https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-epub-output
+
+epub_title = BOOK["title"]
+epub_author = author
+epub_publisher = BOOK["publisher"]
+epub_copyright = copyright
+epub_language = BOOK["language"]
+# Sphinx writes epub_uid into the NCX and epub_identifier into the OPF, and
+# EPUBCheck wants them equal; a fixed name also keeps the bytes reproducible.
+epub_uid = "SovietUSRelations19171991"
+epub_identifier = epub_uid
+epub_scheme = "BookID"
+epub_basename = BOOK["epub_name"].removesuffix(".epub")
+epub_show_urls = "footnote"
+epub_exclude_files = ["search.html"]
+epub_tocdepth = 3
+
+# -- Options for sphinxcontrib-bibtex ----------------------------------------
+# https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
+
+# An absolute path: sphinxcontrib-bibtex 2.7 resolves relative ones against
+# this file, older releases against the sources; this works with both.
+bibtex_bibfiles = [str(HERE / "references.bib")]
+bibtex_encoding = "utf-8"
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+bibtex_footbibliography_header = ""

@@ -1,0 +1,86 @@
+"""Fail the build, with the file and line, on a malformed references.bib.
+
+sphinxcontrib-bibtex lets pybtex recover from a syntax error in a .bib file
+and only prints it, so ``-W`` never sees it.  This extension parses every
+file in ``bibtex_bibfiles`` in pybtex's strict mode first and turns each error
+into an error located at ``references.bib:LINE``, and stops the build before
+sphinxcontrib-bibtex reads the file (it would fail with a traceback that
+names no file).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pybtex import errors as pybtex_errors
+from pybtex.database import BibliographyDataError
+from pybtex.database.input.bibtex import Parser
+from pybtex.scanner import PybtexSyntaxError
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    """The 1-based line of the first entry that mentions *needle*."""
+    match = re.search(r"@\w+\s*\{\s*" + re.escape(needle) + r"\s*,", text)
+    if match is None:
+        return None
+    return text.count("\n", 0, match.start()) + 1
+
+
+def check_bibfile(path: Path) -> list[tuple[int | None, str]]:
+    """Parse *path* strictly; return (line, message) for each problem."""
+    text = path.read_text(encoding="utf-8")
+    problems: list[tuple[int | None, str]] = []
+    first_seen: dict[str, int] = {}
+    for match in re.finditer(r"^[ \t]*@\s*(\w+)\s*\{\s*([^,\s]+)\s*,", text, re.M):
+        kind, key = match.group(1).lower(), match.group(2)
+        if kind in ("comment", "preamble", "string"):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        if key.lower() in first_seen:
+            problems.append((line, f"duplicate key {key!r} (first defined at line {first_seen[key.lower()]})"))
+        else:
+            first_seen[key.lower()] = line
+    if problems:
+        return problems
+    pybtex_errors.set_strict_mode(True)
+    try:
+        Parser(encoding="utf-8").parse_string(text)
+    except PybtexSyntaxError as exc:
+        problems.append((exc.lineno, f"malformed entry: {exc.args[0]}"))
+    except BibliographyDataError as exc:
+        key = exc.args[1] if len(exc.args) > 1 else None
+        line = None
+        keys = re.findall(r"\b(?:entry|key)\s+(\S+)", str(exc))
+        for candidate in ([key] if key else []) + keys:
+            line = _line_of(text, str(candidate).strip("\"'"))
+            if line:
+                break
+        problems.append((line, f"bibliography data error: {exc}"))
+    finally:
+        pybtex_errors.set_strict_mode(False)
+    return problems
+
+
+def _check(app: Sphinx) -> None:
+    failed = False
+    for name in app.config.bibtex_bibfiles:
+        path = (Path(app.srcdir) / name).resolve()
+        for line, message in check_bibfile(path):
+            logger.error(message, location=f"{path}:{line or 1}", type="bib", subtype="syntax")
+            failed = True
+    if failed:
+        # Stop here: sphinxcontrib-bibtex would otherwise fail on the same
+        # file with a traceback that names no file.  SystemExit passes
+        # through Sphinx's handlers, so the messages above are all one sees.
+        raise SystemExit(2)
+
+
+def setup(app: Sphinx) -> dict:
+    # Before sphinxcontrib-bibtex's own handler (priority 500) parses the file.
+    app.connect("builder-inited", _check, priority=100)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

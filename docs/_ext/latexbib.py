@@ -1,0 +1,55 @@
+"""Print the bibliography where docs/bibliography.rst puts it, in the PDF.
+
+Sphinx's LaTeX builder gathers every citation into one ``thebibliography`` at
+the end of the book, which leaves an empty chapter where the bibliography
+page stands and adds a second, differently numbered one at the end.  This
+post-transform replaces Sphinx's: it wraps each run of citations in a
+``thebibliography`` node in place, so the "Bibliography" chapter of the back
+matter holds the entries (conf.py's preamble drops the environment's own
+heading).
+"""
+
+from __future__ import annotations
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders.latex.nodes import thebibliography
+from sphinx.builders.latex.transforms import BibliographyTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+
+class BibliographyInPlace(SphinxPostTransform):
+    default_priority = 750
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for parent in list(self.document.findall(nodes.Element)):
+            runs: list[list[nodes.citation]] = []
+            current: list[nodes.citation] = []
+            for child in parent.children:
+                if isinstance(child, nodes.citation):
+                    current.append(child)
+                elif current:
+                    runs.append(current)
+                    current = []
+            if current:
+                runs.append(current)
+            for run in runs:
+                index = parent.index(run[0])
+                wrapper = thebibliography()
+                for citation in run:
+                    parent.remove(citation)
+                    wrapper += citation
+                parent.insert(index, wrapper)
+
+
+def _replace(app: Sphinx) -> None:
+    transforms = app.registry.get_post_transforms()
+    if BibliographyTransform in transforms:
+        transforms.remove(BibliographyTransform)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_post_transform(BibliographyInPlace)
+    app.connect("builder-inited", _replace)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

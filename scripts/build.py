@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Build the book's editions: PDF, then EPUB, then the HTML site.
+
+    python scripts/build.py [--root DIR] [--out DIR] {all,pdf,epub,html}
+
+``all`` builds the three editions in that order and puts the PDF and the EPUB
+inside the HTML site, so that ``<out>/html/`` is the whole deployable site.
+Every stage works in ``<out>/work/`` (kept between runs, so rebuilds are
+incremental); the site is assembled in a new folder beside ``<out>/html/``
+and swapped in only when every stage has passed.  A failed build therefore
+leaves the last good site in place and prints what failed, with the source
+file and line, and exits non-zero.
+
+Strictness: every Sphinx builder runs with ``-n -W`` (nitpicky, warnings are
+errors); the LaTeX stage also fails on a character the font lacks and on an
+undefined reference or citation in the LaTeX log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# -n: every reference must resolve; -W: a warning is an error;
+# -j auto: read and write in parallel on every core; -q: only problems.
+DEFAULT_SPHINXOPTS = "-n -W -j auto -q"
+
+
+class BuildError(Exception):
+    """A stage failed; the message says where and why."""
+
+
+# -- Helpers -----------------------------------------------------------------
+
+
+def source_date_epoch(root: Path) -> str:
+    """SOURCE_DATE_EPOCH: the environment's, else the last commit's time.
+
+    Outside a git checkout (a copy of the sources), the newest modification
+    time among the sources stands in, so a copy still builds reproducibly.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        if out:
+            return out
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    files = [root / "conf.py", root / "references.bib", *(root / "docs").rglob("*")]
+    return str(int(max(f.stat().st_mtime for f in files if f.is_file())))
+
+
+def book_identity(root: Path) -> dict:
+    """The BOOK dictionary of conf.py (file names of the editions)."""
+    namespace: dict = {"__file__": str(root / "conf.py")}
+    exec(compile((root / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
+    return namespace["BOOK"]
+
+
+def source_files(root: Path) -> list[Path]:
+    return sorted((root / "docs").rglob("*.rst")) + [root / "references.bib"]
+
+
+def locate_text(root: Path, needle: str) -> list[str]:
+    """``file:line`` of every source line that contains *needle*."""
+    hits = []
+    for path in source_files(root):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle in line:
+                hits.append(f"{path.relative_to(root)}:{number}")
+    return hits
+
+
+def run_sphinx(root: Path, out: Path, builder: str) -> Path:
+    """Run one Sphinx builder into <out>/work/<builder>; return that folder."""
+    work = out / "work"
+    outdir = work / builder
+    doctrees = work / f"doctrees-{builder}"
+    opts = os.environ.get("SPHINXOPTS", DEFAULT_SPHINXOPTS).split()
+    cmd = [
+        sys.executable, "-m", "sphinx", "-b", builder, *opts,
+        "-d", str(doctrees), "-c", str(root), str(root / "docs"), str(outdir),
+    ]
+    print(f"[{builder}] sphinx-build -b {builder} {' '.join(opts)}", flush=True)
+    result = subprocess.run(cmd, cwd=root)
+    if result.returncode != 0:
+        # Sphinx keeps its environment even when -W fails the build, and an
+        # incremental run would not repeat the warnings: start afresh next time.
+        shutil.rmtree(doctrees, ignore_errors=True)
+        raise BuildError(f"the {builder} builder failed (the messages above name the file and line)")
+    return outdir
+
+
+# -- The stages ----------------------------------------------------------------
+
+MISSING_CHAR = re.compile(r"Missing character: There is no (.+?) \((U\+[0-9A-F]{4,6})\) in font ([^!]+)!")
+LATEX_UNDEFINED = re.compile(
+    r"LaTeX Warning: (Reference|Citation|Hyper reference) `([^']*)' on page \d+ undefined[^\n]*"
+)
+
+
+def check_latex_log(root: Path, log: str) -> list[str]:
+    """Problems in a LaTeX log that must fail the build, located in the sources."""
+    problems = []
+    seen = set()
+    for char, code, font in MISSING_CHAR.findall(log):
+        if code in seen:
+            continue
+        seen.add(code)
+        where = locate_text(root, char) or ["(no source line contains it)"]
+        for place in where:
+            problems.append(
+                f"{place}: the PDF font has no glyph for {char!r} ({code}; font {font.strip()})"
+            )
+    for kind, label in sorted(set(LATEX_UNDEFINED.findall(log))):
+        problems.append(f"LaTeX: {kind.lower()} {label!r} is undefined")
+    if "There were undefined references" in log and not problems:
+        problems.append("LaTeX: there were undefined references (see the LaTeX log)")
+    return problems
+
+
+def build_pdf(root: Path, out: Path, book: dict) -> Path:
+    latex_dir = run_sphinx(root, out, "latex")
+    name = book["pdf_name"]
+    stem = name.removesuffix(".pdf")
+    print(f"[latex] latexmk (xelatex, xindy) -> {name}", flush=True)
+    env = dict(os.environ, LATEXOPTS="-interaction=nonstopmode -halt-on-error", FORCE_SOURCE_DATE="1")
+    transcript = latex_dir / "latexmk.out"
+    with transcript.open("w", encoding="utf-8") as fh:
+        result = subprocess.run(
+            ["make", "-C", str(latex_dir), "all-pdf", "LATEXMKOPTS=-silent"],
+            stdout=fh, stderr=subprocess.STDOUT, env=env,
+        )
+    log_path = latex_dir / f"{stem}.log"
+    log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
+    if result.returncode != 0:
+        # latexmk remembers a failed run; forget it so the next run starts clean.
+        (latex_dir / f"{stem}.fdb_latexmk").unlink(missing_ok=True)
+        errors = [line for line in log.splitlines() if line.startswith("!") or line.startswith("l.")]
+        detail = "\n".join(errors[:10]) or transcript.read_text(encoding="utf-8")[-2000:]
+        raise BuildError(f"LaTeX failed ({log_path.relative_to(out.parent) if out.parent in log_path.parents else log_path}):\n{detail}")
+    problems = check_latex_log(root, log)
+    if problems:
+        (latex_dir / f"{stem}.pdf").unlink(missing_ok=True)
+        raise BuildError("the PDF is not right:\n" + "\n".join(problems))
+    return latex_dir / name
+
+
+def normalise_epub(path: Path, epoch: int) -> None:
+    """Rewrite the EPUB with fixed timestamps and order, for identical bytes."""
+    stamp = dt.datetime.fromtimestamp(max(epoch, 315532800), dt.timezone.utc).timetuple()[:6]
+    with zipfile.ZipFile(path) as src:
+        items = [(info.filename, src.read(info.filename)) for info in src.infolist()]
+    items.sort(key=lambda item: (item[0] != "mimetype", item[0]))
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w") as dst:
+        for filename, data in items:
+            info = zipfile.ZipInfo(filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if filename == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, data)
+    os.replace(tmp, path)
+
+
+def build_epub(root: Path, out: Path, book: dict) -> Path:
+    # Sphinx keeps the previous .buildinfo as .buildinfo.bak when the
+    # configuration changes, and the EPUB builder then warns that it cannot
+    # package it: it is nobody's content, so it goes.
+    (out / "work" / "epub" / ".buildinfo.bak").unlink(missing_ok=True)
+    epub_dir = run_sphinx(root, out, "epub")
+    path = epub_dir / book["epub_name"]
+    if not path.exists():
+        raise BuildError(f"the EPUB builder wrote no {path.name}")
+    normalise_epub(path, int(os.environ["SOURCE_DATE_EPOCH"]))
+    return path
+
+
+def build_html(root: Path, out: Path, book: dict) -> Path:
+    return run_sphinx(root, out, "html")
+
+
+def assemble_site(out: Path, html_dir: Path, downloads: list[Path]) -> Path:
+    """Copy the HTML and the downloads into a new folder, then swap it in."""
+    site = out / "html"
+    new = out / ".html-new"
+    old = out / ".html-old"
+    for folder in (new, old):
+        shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(html_dir, new)
+    for path in downloads:
+        shutil.copy2(path, new / path.name)
+    if site.exists():
+        os.replace(site, old)
+    os.replace(new, site)
+    shutil.rmtree(old, ignore_errors=True)
+    return site
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("target", choices=["all", "pdf", "epub", "html"], nargs="?", default="all")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the book's sources (conf.py, docs/, references.bib)")
+    parser.add_argument("--out", type=Path, default=None, help="the build folder (default: <root>/_build)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    out = (args.out or root / "_build").resolve()
+    os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    book = book_identity(root)
+    started = time.monotonic()
+    work = out / "work"
+    pdf = work / "latex" / book["pdf_name"]
+    epub = work / "epub" / book["epub_name"]
+    try:
+        if args.target in ("all", "pdf"):
+            pdf = build_pdf(root, out, book)
+        if args.target in ("all", "epub"):
+            epub = build_epub(root, out, book)
+        if args.target in ("all", "html"):
+            html_dir = build_html(root, out, book)
+            downloads = [p for p in (pdf, epub) if p.exists()]
+            for missing in {pdf, epub} - set(downloads):
+                print(f"[html] note: {missing.name} is not built yet; `make` builds every edition")
+            site = assemble_site(out, html_dir, downloads)
+            print(f"[html] site: {site}")
+    except BuildError as exc:
+        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
+        print(f"The last good site, if any, is still in {out / 'html'}.", file=sys.stderr)
+        return 1
+    if args.target == "pdf":
+        print(f"[latex] PDF: {pdf}")
+    if args.target == "epub":
+        print(f"[epub] EPUB: {epub}")
+    print(f"done in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

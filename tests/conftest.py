@@ -1,0 +1,107 @@
+"""Shared fixtures: the whole book, built once per test session.
+
+The sources (conf.py, docs/, references.bib) are copied into a temporary
+folder and built there with the same script that ``make`` runs, so the tests
+see exactly what a reader gets, and the developer's own _build/ is untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_SCRIPT = ROOT / "scripts" / "build.py"
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+import build as build_script  # noqa: E402
+
+
+def copy_sources(dest: Path, docs: Path | None = None, bib: Path | None = None) -> Path:
+    """Copy conf.py and the book's sources (or a test root's) into *dest*."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "conf.py", dest / "conf.py")
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
+    if docs is not None:
+        # A test root's pages replace the book's; the extensions, templates
+        # and static files stay, so the test builds with the real set-up.
+        for path in (dest / "docs").glob("*.rst"):
+            path.unlink()
+        shutil.copytree(docs, dest / "docs", dirs_exist_ok=True)
+    shutil.copy2(bib or ROOT / "references.bib", dest / "references.bib")
+    return dest
+
+
+@dataclass
+class BuildResult:
+    root: Path
+    out: Path
+    returncode: int
+    output: str
+
+    @property
+    def html(self) -> Path:
+        return self.out / "html"
+
+
+def run_build(root: Path, target: str = "all") -> BuildResult:
+    """Run scripts/build.py on *root*, as `make` does; capture what it prints."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH=build_script.source_date_epoch(ROOT))
+    env.setdefault("SPHINXOPTS", build_script.DEFAULT_SPHINXOPTS)
+    result = subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), target, "--root", str(root)],
+        capture_output=True, text=True, env=env,
+    )
+    return BuildResult(root, root / "_build", result.returncode, result.stdout + result.stderr)
+
+
+@dataclass
+class Book(BuildResult):
+    identity: dict
+
+    @property
+    def pdf(self) -> Path:
+        return self.html / self.identity["pdf_name"]
+
+    @property
+    def epub(self) -> Path:
+        return self.html / self.identity["epub_name"]
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory) -> Book:
+    """The whole book, every edition, built once from a copy of the sources."""
+    root = copy_sources(tmp_path_factory.mktemp("book"))
+    result = run_build(root, "all")
+    if result.returncode != 0:
+        pytest.fail(f"the book does not build:\n{result.output}")
+    return Book(**vars(result), identity=build_script.book_identity(root))
+
+
+@pytest.fixture(scope="session")
+def tiny_good(tmp_path_factory) -> BuildResult:
+    """A tiny book (tests/roots/test-minimal) built once, every edition."""
+    root = copy_sources(
+        tmp_path_factory.mktemp("tiny"),
+        docs=ROOT / "tests" / "roots" / "test-minimal" / "docs",
+        bib=ROOT / "tests" / "roots" / "test-minimal" / "references.bib",
+    )
+    result = run_build(root, "all")
+    if result.returncode != 0:
+        pytest.fail(f"the tiny book does not build:\n{result.output}")
+    return result
+
+
+@pytest.fixture()
+def tiny(tiny_good, tmp_path) -> Path:
+    """A fresh copy of the built tiny book, its last good site included."""
+    dest = tmp_path / "tiny"
+    shutil.copytree(tiny_good.root, dest, symlinks=True)
+    return dest

@@ -1,0 +1,93 @@
+"""Bad input fails the build clearly: file and line, non-zero exit, old site kept.
+
+Each test starts from a copy of the tiny book (tests/roots/test-minimal),
+already built once, breaks one thing and builds again with the same script
+that ``make`` runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_build
+
+
+def replace_in(path: Path, old: str, new: str) -> int:
+    """Replace *old* by *new* in *path*; return the 1-based line of the change."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def assert_failed_cleanly(root: Path, result, *expected: str) -> None:
+    assert result.returncode != 0, result.output
+    for text in expected:
+        assert text in result.output, result.output
+    site = root / "_build" / "html"
+    assert (site / "index.html").is_file(), "the last good site is gone"
+    assert (site / "chapter.html").is_file()
+    assert not (root / "_build" / ".html-new").exists(), "a half-built site was left behind"
+
+
+@pytest.fixture()
+def snapshot():
+    def take(root: Path) -> dict[str, bytes]:
+        site = root / "_build" / "html"
+        return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    return take
+
+
+def test_the_tiny_book_builds(tiny_good):
+    assert tiny_good.returncode == 0
+    assert (tiny_good.html / "chapter.html").is_file()
+
+
+def test_unknown_citation_key(tiny, snapshot):
+    before = snapshot(tiny)
+    line = replace_in(tiny / "docs" / "chapter.rst", "Tiny2000book", "Nobody1999nothing")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", 'could not find bibtex key "Nobody1999nothing"')
+    assert snapshot(tiny) == before
+
+
+def test_malformed_bib_entry(tiny, snapshot):
+    before = snapshot(tiny)
+    # A missing comma after the title field.
+    line = replace_in(tiny / "references.bib", "{A Tiny Book},", "{A Tiny Book}")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"references.bib:{line + 1}:", "malformed entry")
+    assert snapshot(tiny) == before
+
+
+def test_duplicate_bib_key(tiny, snapshot):
+    before = snapshot(tiny)
+    bib = tiny / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text + "\n" + text, encoding="utf-8")
+    second = text.count("\n") + 2
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, "references.bib:", "Tiny2000book")
+    assert f"references.bib:{second}:" in result.output or "references.bib:1:" in result.output
+    assert snapshot(tiny) == before
+
+
+def test_reference_to_a_missing_label(tiny, snapshot):
+    before = snapshot(tiny)
+    line = replace_in(tiny / "docs" / "chapter.rst", ":ref:`chapter-section`", ":ref:`no-such-label`")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", "no-such-label")
+    assert snapshot(tiny) == before
+
+
+def test_character_the_pdf_font_lacks(tiny, snapshot):
+    before = snapshot(tiny)
+    # Linux Libertine has Latin, Greek and Cyrillic, but no Chinese.
+    line = replace_in(tiny / "docs" / "chapter.rst", "A sentence with", "A sentence 漢 with")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"docs/chapter.rst:{line}:", "the PDF font has no glyph for '漢'")
+    assert snapshot(tiny) == before
