@@ -100,6 +100,7 @@ extensions = [
     "ariaroles",
     "bookcheck",
     "latexbib",
+    "timeline",
 ]
 
 # -- Options for HTML output -------------------------------------------------
