@@ -98,9 +98,11 @@ extensions = [
     "sphinxcontrib.bibtex",
     # Local, in docs/_ext/
     "ariaroles",
+    "bibstyle",
     "bookcheck",
     "latexbib",
     "timeline",
+    "unsourced",
 ]
 
 # -- Options for HTML output -------------------------------------------------
@@ -294,6 +296,8 @@ epub_tocdepth = 3
 # this file, older releases against the sources; this works with both.
 bibtex_bibfiles = [str(HERE / "references.bib")]
 bibtex_encoding = "utf-8"
-bibtex_default_style = "plain"
+# docs/_ext/bibstyle.py: "bookfoot" for the notes, "bookfull" (with the
+# editors' notes on what is unverified) on the bibliography page.
+bibtex_default_style = "bookfoot"
 bibtex_reference_style = "author_year"
 bibtex_footbibliography_header = ""

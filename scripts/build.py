@@ -176,10 +176,12 @@ def normalise_epub(path: Path, epoch: int) -> None:
 
 
 def build_epub(root: Path, out: Path, book: dict) -> Path:
-    # Sphinx keeps the previous .buildinfo as .buildinfo.bak when the
-    # configuration changes, and the EPUB builder then warns that it cannot
-    # package it: it is nobody's content, so it goes.
-    (out / "work" / "epub" / ".buildinfo.bak").unlink(missing_ok=True)
+    # When the configuration has changed, Sphinx renames the old .buildinfo to
+    # .buildinfo.bak in the output folder, and the EPUB builder then warns that
+    # it cannot package that file.  Without a .buildinfo there is nothing to
+    # rename (the EPUB is rewritten whole anyway: it is one file).
+    for name in (".buildinfo", ".buildinfo.bak"):
+        (out / "work" / "epub" / name).unlink(missing_ok=True)
     epub_dir = run_sphinx(root, out, "epub")
     path = epub_dir / book["epub_name"]
     if not path.exists():

@@ -187,7 +187,7 @@ def footnote_texts(page: Path) -> list[str]:
     notes = soup(page).select("aside.footnote")
     texts = []
     for note in notes:
-        for label in note.select("span.label"):
+        for label in note.select("span.label, span.backrefs"):
             label.decompose()
         texts.append(normalise(note.get_text()))
     return texts

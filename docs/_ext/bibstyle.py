@@ -1,0 +1,59 @@
+"""The book's two bibliography styles, registered with pybtex.
+
+Both start from pybtex's ``plain`` (entries sorted by author, year, title)
+and change what a historian would expect changed:
+
+- titles of articles, chapters and web pages keep the capitalisation written
+  in references.bib and stand in quotation marks (pybtex lower-cases them);
+- ``bookfoot``, for the notes at the foot of each page, leaves out the
+  editors' ``note`` field, which would bury the reference;
+- ``bookfull``, for the bibliography page, prints that field as an
+  "Editors' note", so that every reader sees what could not be verified.
+"""
+
+from __future__ import annotations
+
+from pybtex.database import Entry
+from pybtex.plugin import register_plugin
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.template import join, sentence, field
+from sphinx.application import Sphinx
+
+
+class _BookStyle(PlainStyle):
+    def format_title(self, e, which_field, as_sentence=True):
+        quoted = join["“", field(which_field), "”"]
+        return sentence[quoted] if as_sentence else quoted
+
+    def _with_fields(self, entry: Entry, fields: dict) -> Entry:
+        copy = Entry(entry.type, fields=fields, persons=entry.persons)
+        copy.key = entry.key
+        return copy
+
+
+class FootStyle(_BookStyle):
+    """Notes at the foot of the page: the reference without the editors' note."""
+
+    def format_entry(self, label, entry, bib_data=None):
+        if "note" in entry.fields:
+            entry = self._with_fields(entry, {k: v for k, v in entry.fields.items() if k != "note"})
+        return super().format_entry(label, entry, bib_data=bib_data)
+
+
+class FullStyle(_BookStyle):
+    """The bibliography page: the reference and the editors' note."""
+
+    def format_entry(self, label, entry, bib_data=None):
+        if "note" in entry.fields:
+            fields = dict(entry.fields)
+            fields["note"] = "Editors’ note: " + fields["note"]
+            entry = self._with_fields(entry, fields)
+        return super().format_entry(label, entry, bib_data=bib_data)
+
+
+register_plugin("pybtex.style.formatting", "bookfoot", FootStyle)
+register_plugin("pybtex.style.formatting", "bookfull", FullStyle)
+
+
+def setup(app: Sphinx) -> dict:
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
