@@ -205,6 +205,9 @@ _LATEX_PREAMBLE = Template(r"""
   \renewcommand{\footrulewidth}{0.4pt}%
 }
 \setlength{\headheight}{14pt}
+% A note cited again on a later page: its number and the page it is on,
+% "3 (p. 1)", instead of Sphinx's "Page 1, 3".
+\renewcommand*{\sphinxthefootnotemark}[2]{#1\,(p.\,#2)}
 \makeatother
 % Replaced by the citation extension with citations in several styles.
 \providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
@@ -251,8 +254,8 @@ latex_elements = {
     # Linux Libertine has Latin, Greek and Cyrillic in one design, with its
     # sans companion Biolinum; DejaVu Sans Mono for the rare literal.
     "fontpkg": r"""
-\setmainfont{Linux Libertine O}
-\setsansfont{Linux Biolinum O}
+\setmainfont{Linux Libertine O}[Ligatures=TeX]
+\setsansfont{Linux Biolinum O}[Ligatures=TeX]
 \setmonofont{DejaVu Sans Mono}[Scale=MatchLowercase]
 """,
     # English only; polyglossia is loaded by Sphinx for xelatex.
