@@ -81,7 +81,9 @@ release = f"{BOOK['edition']}, version {BOOK['version']}"
 nitpicky = True
 language = BOOK["language"]
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "_ext", "_templates"]
+# _figures: figure snippets that chapters include; _generated: the figures
+# drawn at build time (docs/_ext/bookfigures.py), ignored by git.
+exclude_patterns = ["_build", ".venv", "_ext", "_templates", "_figures", "_generated"]
 # Relative to this file, like html_static_path.
 templates_path = ["docs/_templates"]
 # The date printed in every edition: the last commit's, never the clock's.
@@ -101,6 +103,7 @@ extensions = [
     "bookcheck",
     "latexbib",
     "timeline",
+    "bookfigures",
 ]
 
 # -- Options for HTML output -------------------------------------------------
@@ -203,6 +206,14 @@ _LATEX_PREAMBLE = Template(r"""
   \renewcommand{\footrulewidth}{0.4pt}%
 }
 \setlength{\headheight}{14pt}
+% Figures of the unnumbered pages (front and back matter) are numbered in
+% one sequence, 1, 2, ..., as in the HTML: the back matter continues the
+% front matter's count, with no chapter number in front (Sphinx leaves it out
+% while the chapter counter is 0).
+\newcounter{bookfrontfigures}
+\g@addto@macro\mainmatter{\setcounter{bookfrontfigures}{\value{figure}}}
+\g@addto@macro\backmatter{\setcounter{chapter}{0}%
+  \setcounter{figure}{\value{bookfrontfigures}}}
 \makeatother
 % Replaced by the citation extension with citations in several styles.
 \providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
@@ -284,7 +295,9 @@ epub_identifier = epub_uid
 epub_scheme = "BookID"
 epub_basename = BOOK["epub_name"].removesuffix(".epub")
 epub_show_urls = "footnote"
-epub_exclude_files = ["search.html"]
+# .buildinfo.bak: Sphinx keeps the last build info there when the configuration
+# changed; it is nobody's content.
+epub_exclude_files = ["search.html", ".buildinfo.bak"]
 epub_tocdepth = 3
 
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
@@ -292,7 +305,8 @@ epub_tocdepth = 3
 
 # An absolute path: sphinxcontrib-bibtex 2.7 resolves relative ones against
 # this file, older releases against the sources; this works with both.
-bibtex_bibfiles = [str(HERE / "references.bib")]
+# figures.bib: the sources of the figures (maps and their data).
+bibtex_bibfiles = [str(HERE / "references.bib"), str(HERE / "figures.bib")]
 bibtex_encoding = "utf-8"
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
