@@ -40,7 +40,7 @@ test: setup-test
 
 lint: setup
 	@$(PYTHON) -m sphinxlint docs
-	@$(PYTHON) -m codespell_lib docs references.bib README.md conf.py scripts tests
+	@$(PYTHON) -m codespell_lib --skip "docs/_generated" --ignore-words-list "bloc,blocs" docs references.bib README.md conf.py scripts tests
 
 live: setup
 	@$(PYTHON) -m sphinx_autobuild -c . docs _build/live -n -W --keep-going \

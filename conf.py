@@ -81,7 +81,9 @@ release = f"{BOOK['edition']}, version {BOOK['version']}"
 nitpicky = True
 language = BOOK["language"]
 root_doc = "index"
-exclude_patterns = ["_build", ".venv", "_ext", "_templates"]
+# _figures: figure snippets that chapters include; _generated: the figures
+# drawn at build time (docs/_ext/bookfigures.py), ignored by git.
+exclude_patterns = ["_build", ".venv", "_ext", "_templates", "_figures", "_generated"]
 # Relative to this file, like html_static_path.
 templates_path = ["docs/_templates"]
 # The date printed in every edition: the last commit's, never the clock's.
@@ -103,6 +105,7 @@ extensions = [
     "latexbib",
     "timeline",
     "unsourced",
+    "bookfigures",
 ]
 
 # -- Options for HTML output -------------------------------------------------
@@ -208,6 +211,14 @@ _LATEX_PREAMBLE = Template(r"""
 % A note cited again on a later page: its number and the page it is on,
 % "3 (p. 1)", instead of Sphinx's "Page 1, 3".
 \renewcommand*{\sphinxthefootnotemark}[2]{#1\,(p.\,#2)}
+% Figures of the unnumbered pages (front and back matter) are numbered in
+% one sequence, 1, 2, ..., as in the HTML: the back matter continues the
+% front matter's count, with no chapter number in front (Sphinx leaves it out
+% while the chapter counter is 0).
+\newcounter{bookfrontfigures}
+\g@addto@macro\mainmatter{\setcounter{bookfrontfigures}{\value{figure}}}
+\g@addto@macro\backmatter{\setcounter{chapter}{0}%
+  \setcounter{figure}{\value{bookfrontfigures}}}
 \makeatother
 % Replaced by the citation extension with citations in several styles.
 \providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
@@ -289,7 +300,9 @@ epub_identifier = epub_uid
 epub_scheme = "BookID"
 epub_basename = BOOK["epub_name"].removesuffix(".epub")
 epub_show_urls = "footnote"
-epub_exclude_files = ["search.html"]
+# .buildinfo.bak: Sphinx keeps the last build info there when the configuration
+# changed; it is nobody's content.
+epub_exclude_files = ["search.html", ".buildinfo.bak"]
 epub_tocdepth = 3
 
 # -- Options for sphinxcontrib-bibtex ----------------------------------------

@@ -28,7 +28,8 @@ def copy_sources(dest: Path, docs: Path | None = None, bib: Path | None = None) 
     """Copy conf.py and the book's sources (or a test root's) into *dest*."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "conf.py", dest / "conf.py")
-    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__"))
+    # _generated: the figures drawn by an earlier build here; the copy draws its own.
+    shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__", "_generated"))
     if docs is not None:
         # A test root's pages replace the book's; the extensions, templates
         # and static files stay, so the test builds with the real set-up.
@@ -36,6 +37,7 @@ def copy_sources(dest: Path, docs: Path | None = None, bib: Path | None = None) 
             path.unlink()
         shutil.copytree(docs, dest / "docs", dirs_exist_ok=True)
     shutil.copy2(bib or ROOT / "references.bib", dest / "references.bib")
+    # The figures' sources (conf.py lists both files).
     return dest
 
 
@@ -97,6 +99,28 @@ def tiny_good(tmp_path_factory) -> BuildResult:
     if result.returncode != 0:
         pytest.fail(f"the tiny book does not build:\n{result.output}")
     return result
+
+
+@pytest.fixture(scope="session")
+def timeline_good(tmp_path_factory) -> BuildResult:
+    """A tiny book with tagged events (tests/roots/test-timeline), every edition."""
+    root = copy_sources(
+        tmp_path_factory.mktemp("timeline"),
+        docs=ROOT / "tests" / "roots" / "test-timeline" / "docs",
+        bib=ROOT / "tests" / "roots" / "test-timeline" / "references.bib",
+    )
+    result = run_build(root, "all")
+    if result.returncode != 0:
+        pytest.fail(f"the timeline test book does not build:\n{result.output}")
+    return result
+
+
+@pytest.fixture()
+def timeline_copy(timeline_good, tmp_path) -> Path:
+    """A fresh copy of the built timeline test book, with its build folder."""
+    dest = tmp_path / "timeline"
+    shutil.copytree(timeline_good.root, dest, symlinks=True)
+    return dest
 
 
 @pytest.fixture()

@@ -100,8 +100,9 @@ def test_every_chapter_cites_sources(book, docname):
 
 def test_every_bib_entry_is_cited_somewhere():
     cited = set()
-    for text in sources().values():
-        for group in re.findall(r":foot(?:cite|cite:[pt]):`([^`]+)`", text):
+    texts = list(sources().values()) + [p.read_text(encoding="utf-8") for p in DOCS.glob("_figures/*.rst")]
+    for text in texts:
+        for group in re.findall(r":(?:foot)?cite:[pt]:`([^`]+)`", text):
             cited.update(key.strip() for key in group.split(","))
     assert set(BIB_KEYS) - cited == set()
     assert cited - set(BIB_KEYS) == set()

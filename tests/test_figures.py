@@ -1,0 +1,213 @@
+"""The figures and the timeline, in every edition, and their rebuilds.
+
+The book's own pages carry the two maps and the timeline figure; the tiny
+book in tests/roots/test-timeline carries tagged events in two chapters, so
+that the timeline page can be checked against the sources.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from conftest import ROOT, run_build
+from test_editions import normalise, pdftotext, soup
+from timeline import format_date, scan_events
+
+FIGURES = {
+    # figure name: (page, drawn file stem)
+    "fig-map-world": ("introduction", "map-world"),
+    "fig-map-blocs": ("cold-war", "map-blocs"),
+    "fig-timeline": ("timeline", "timeline"),
+}
+
+
+def generated(root: Path) -> dict[str, float]:
+    """Modification time of every drawn file under docs/_generated."""
+    return {p.name: p.stat().st_mtime_ns for p in sorted((root / "docs" / "_generated").iterdir())}
+
+
+# -- The book's figures -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_figure_is_in_the_html_with_alt_text_and_an_svg(book, name):
+    page, stem = FIGURES[name]
+    figure = soup(book.html / f"{page}.html").find("figure", id=name)
+    assert figure is not None, f"no figure {name} on {page}.html"
+    img = figure.find("img")
+    assert len(img.get("alt", "")) > 40, "the alt text does not describe the figure"
+    assert img["src"].endswith(f"{stem}.svg")
+    svg = (book.html / unquote(img["src"])).resolve()
+    assert svg.is_file() and b"<svg" in svg.read_bytes()[:2000]
+    assert normalise(figure.find("figcaption").get_text()).startswith("Fig. ")
+
+
+@pytest.mark.parametrize("name", FIGURES)
+def test_figure_caption_is_in_the_pdf(book, name):
+    page, _ = FIGURES[name]
+    caption = soup(book.html / f"{page}.html").find("figure", id=name).find("span", class_="caption-text")
+    first_words = " ".join(normalise(caption.get_text()).split()[:5])
+    assert first_words in normalise(pdftotext(book.pdf)), first_words
+
+
+def test_pdf_figures_are_vector(book):
+    """LaTeX includes the PDF drawings (vector), not a bitmap."""
+    latex = book.out / "work" / "latex"
+    tex = (latex / book.identity["pdf_name"].replace(".pdf", ".tex")).read_text(encoding="utf-8")
+    for _, stem in FIGURES.values():
+        assert re.search(rf"\\sphinxincludegraphics[^{{]*\{{\{{{stem}\}}\.pdf\}}", tex), stem
+
+
+def test_epub_carries_the_svg_figures(book):
+    with zipfile.ZipFile(book.epub) as epub:
+        names = epub.namelist()
+    for _, stem in FIGURES.values():
+        assert any(n.endswith(f"{stem}.svg") for n in names), stem
+
+
+def test_maps_cite_their_sources(book):
+    """Membership lists and map data are cited, and the citations resolve."""
+    page = soup(book.html / "cold-war.html")
+    caption = page.find("figure", id="fig-map-blocs")
+    links = [a["href"] for a in caption.select("a.footnote-reference")]
+    assert len(links) >= 3, links
+    for href in links:
+        note = page.find(id=href.split("#", 1)[1])
+        assert note is not None and note.name == "aside", href
+
+
+def test_figures_have_a_light_opaque_background(book):
+    for _, stem in FIGURES.values():
+        svg = next(book.html.joinpath("_images").glob(f"{stem}*.svg")).read_text(encoding="utf-8")
+        # matplotlib's figure patch: the first path filled white.
+        assert re.search(r"style=\"fill: #ffffff\"", svg), stem
+
+
+# -- The timeline page --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def timeline_items(timeline_good):
+    return soup(timeline_good.html / "timeline.html").select("ul.book-timeline > li")
+
+
+def test_timeline_lists_every_event_exactly_once(timeline_good, timeline_items):
+    events = scan_events(timeline_good.root / "docs")
+    assert len(events) == 5
+    texts = [normalise(li.get_text()) for li in timeline_items]
+    assert len(texts) == len(events)
+    for event in events:
+        matching = [t for t in texts if event["text"].rstrip(".") in t]
+        assert len(matching) == 1, (event, texts)
+        assert matching[0].startswith(format_date(event["date"]) + ".")
+
+
+def test_timeline_is_chronological(timeline_items):
+    text = [normalise(li.get_text()) for li in timeline_items]
+    order = ["Allied troops land", "recognises the Soviet Union", "Germany invades",
+             "The same day", "SALT I"]
+    positions = [next(i for i, t in enumerate(text) if word in t) for word in order]
+    assert positions == sorted(positions), text
+
+
+def test_timeline_links_resolve_to_anchors(timeline_good, timeline_items):
+    html = timeline_good.html
+    for li in timeline_items:
+        links = li.find_all("a", href=True)
+        where = [a for a in links if "bibliography.html" not in a["href"]]
+        cites = [a for a in links if "bibliography.html" in a["href"]]
+        assert len(where) == 1 and cites, li
+        for a in where + cites:
+            page, _, anchor = unquote(a["href"]).partition("#")
+            assert anchor, a["href"]
+            target = soup(html / page).find(id=anchor)
+            assert target is not None, a["href"]
+        # The event's link names its numbered section (or chapter).
+        assert re.match(r"\d+(\.\d+)* ", where[0].get_text()), where[0].get_text()
+
+
+def test_timeline_names_the_enclosing_section(timeline_items):
+    text = {normalise(li.get_text()) for li in timeline_items}
+    assert any("Germany invades" in t and "Told in 1.1 The war" in t for t in text), text
+    assert any("recognises" in t and "Told in 1 Early" in t for t in text), text
+    assert any("SALT I" in t and "Told in 2.1 Détente" in t for t in text), text
+
+
+def test_timeline_in_the_pdf(timeline_good):
+    text = normalise(pdftotext(timeline_good.html / "soviet-us-relations.pdf"))
+    assert "22 June 1941. Germany invades the Soviet Union." in text
+    assert "The periods and the events." in text
+
+
+# -- Rebuilds -----------------------------------------------------------------------
+
+
+def test_new_event_appears_and_figures_redraw_only_when_their_inputs_change(timeline_copy):
+    root = timeline_copy
+    before = generated(root)
+    assert {"map-world.svg", "map-blocs.pdf", "timeline.svg", "timeline.pdf"} <= set(before)
+
+    # Nothing changed: nothing is drawn again.
+    assert run_build(root, "html").returncode == 0
+    assert generated(root) == before
+
+    # An edit that adds no event: still nothing drawn.
+    late = root / "docs" / "late.rst"
+    late.write_text(late.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert run_build(root, "html").returncode == 0
+    assert generated(root) == before
+
+    # A new event, and no other edit: listed, and the timeline figure redrawn.
+    late.write_text(late.read_text(encoding="utf-8") + (
+        "\n.. event:: 1987-12-08\n   :source: Alpha1990events\n\n"
+        "   The INF Treaty is signed in Washington.\n"), encoding="utf-8")
+    result = run_build(root, "html")
+    assert result.returncode == 0, result.output
+    page = normalise(soup(root / "_build" / "html" / "timeline.html").get_text())
+    assert "8 December 1987. The INF Treaty is signed in Washington." in page
+    after = generated(root)
+    assert after["timeline.svg"] > before["timeline.svg"]
+    assert after["timeline.pdf"] > before["timeline.pdf"]
+    for name in ("map-world.svg", "map-world.pdf", "map-blocs.svg", "map-blocs.pdf"):
+        assert after[name] == before[name], name
+
+    # The maps' code changes: the maps are drawn again, the timeline is not.
+    code = root / "docs" / "_ext" / "draw_maps.py"
+    code.write_text(code.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert run_build(root, "html").returncode == 0
+    again = generated(root)
+    assert again["map-world.svg"] > after["map-world.svg"]
+    assert again["map-blocs.pdf"] > after["map-blocs.pdf"]
+    assert again["timeline.svg"] == after["timeline.svg"]
+
+
+def test_drawn_files_are_byte_reproducible(book, timeline_good):
+    """Two builds in two folders draw the same maps, byte for byte."""
+    for name in ("map-world.svg", "map-world.pdf", "map-blocs.svg", "map-blocs.pdf"):
+        a = (book.root / "docs" / "_generated" / name).read_bytes()
+        b = (timeline_good.root / "docs" / "_generated" / name).read_bytes()
+        assert a == b, name
+
+
+def test_event_with_unknown_source_fails_the_build(timeline_copy):
+    early = timeline_copy / "docs" / "early.rst"
+    text = early.read_text(encoding="utf-8").replace(":source: Beta2001dates", ":source: Nobody1999nothing", 1)
+    early.write_text(text, encoding="utf-8")
+    line = text[: text.index("Nobody1999nothing")].count("\n")
+    result = run_build(timeline_copy, "html")
+    assert result.returncode != 0
+    assert 'could not find bibtex key "Nobody1999nothing"' in result.output
+    assert "early.rst" in result.output, result.output
+
+
+def test_event_with_a_bad_date_fails_the_build(timeline_copy):
+    early = timeline_copy / "docs" / "early.rst"
+    early.write_text(early.read_text(encoding="utf-8").replace("1933-11", "1933-13"), encoding="utf-8")
+    result = run_build(timeline_copy, "html")
+    assert result.returncode != 0
+    assert "early.rst" in result.output and "1933-13" in result.output
