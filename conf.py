@@ -102,6 +102,7 @@ extensions = [
     "ariaroles",
     "bibstyle",
     "bookcheck",
+    "citations",
     "latexbib",
     "timeline",
     "unsourced",
@@ -220,6 +221,8 @@ _LATEX_PREAMBLE = Template(r"""
 \g@addto@macro\backmatter{\setcounter{chapter}{0}%
   \setcounter{figure}{\value{bookfrontfigures}}}
 \makeatother
+% Paragraph numbers in the outer margin, as in the HTML: docs/_ext/citations.py.
+\newcommand{\bookparagraph}[1]{\marginpar{\footnotesize\color{gray}\P#1}}
 % Replaced by the citation extension with citations in several styles.
 \providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
   $publisher, $year. \url{$url}.}
@@ -227,6 +230,7 @@ _LATEX_PREAMBLE = Template(r"""
 
 # The title page (recto) and the copyright page (verso).
 _LATEX_TITLE = Template(r"""
+\frontmatter\setcounter{secnumdepth}{-1}
 \begin{titlepage}
   \centering
   \vspace*{0.12\textheight}
@@ -278,7 +282,6 @@ latex_elements = {
     # Front matter (title, contents, introduction) has roman page numbers;
     # index.rst switches to \mainmatter and \backmatter between its toctrees.
     "tableofcontents": r"""
-\frontmatter\setcounter{secnumdepth}{-1}
 \renewcommand{\contentsname}{Contents}
 \begingroup\parskip 0pt\sphinxtableofcontentshook\tableofcontents\endgroup
 """,
@@ -305,6 +308,12 @@ epub_show_urls = "footnote"
 epub_exclude_files = ["search.html", ".buildinfo.bak"]
 epub_tocdepth = 3
 
+# -- Options for the book's own extensions (docs/_ext/) ----------------------
+
+# The registry of published anchors (scripts/anchors.py): moved anchors are
+# redirected from the page where they were published.
+book_anchors_file = str(HERE / "anchors.json")
+
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
 
@@ -316,4 +325,6 @@ bibtex_encoding = "utf-8"
 # editors' notes on what is unverified) on the bibliography page.
 bibtex_default_style = "bookfoot"
 bibtex_reference_style = "author_year"
+# Stable anchors for the bibliography page's entries: #ref-<key in lower case>.
+bibtex_cite_id = "ref-{key}"
 bibtex_footbibliography_header = ""

@@ -225,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     work = out / "work"
     pdf = work / "latex" / book["pdf_name"]
     epub = work / "epub" / book["epub_name"]
+    # The HTML reads the section pages from the PDF (docs/_ext/citations.py).
+    os.environ["BOOK_PDF"] = str(pdf)
     try:
         if args.target in ("all", "pdf"):
             pdf = build_pdf(root, out, book)

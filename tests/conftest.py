@@ -23,11 +23,16 @@ sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 import build as build_script  # noqa: E402
 
+# Every build in the tests, and every reading of conf.py, dates the book by
+# this repository's last commit, as `make` does.
+os.environ.setdefault("SOURCE_DATE_EPOCH", build_script.source_date_epoch(ROOT))
+
 
 def copy_sources(dest: Path, docs: Path | None = None, bib: Path | None = None) -> Path:
     """Copy conf.py and the book's sources (or a test root's) into *dest*."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "conf.py", dest / "conf.py")
+    shutil.copy2(ROOT / "anchors.json", dest / "anchors.json")
     # _generated: the figures drawn by an earlier build here; the copy draws its own.
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__", "_generated"))
     if docs is not None:
@@ -55,7 +60,7 @@ class BuildResult:
 
 def run_build(root: Path, target: str = "all") -> BuildResult:
     """Run scripts/build.py on *root*, as `make` does; capture what it prints."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH=build_script.source_date_epoch(ROOT))
+    env = dict(os.environ)
     env.setdefault("SPHINXOPTS", build_script.DEFAULT_SPHINXOPTS)
     result = subprocess.run(
         [sys.executable, str(BUILD_SCRIPT), target, "--root", str(root)],

@@ -49,7 +49,25 @@ def _replace(app: Sphinx) -> None:
         transforms.remove(BibliographyTransform)
 
 
+class SeparateFootnoteMarks(SphinxPostTransform):
+    """Put a superscript comma between adjacent note marks in the PDF.
+
+    A claim with two sources has two notes; LaTeX would print their marks as
+    one number ("89" for notes 8 and 9).
+    """
+
+    default_priority = 760
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for ref in list(self.document.findall(nodes.footnote_reference)):
+            following = ref.next_node(descend=False, siblings=True)
+            if isinstance(following, nodes.footnote_reference):
+                ref.parent.insert(ref.parent.index(following), nodes.raw("", r"\textsuperscript{,}", format="latex"))
+
+
 def setup(app: Sphinx) -> dict:
     app.add_post_transform(BibliographyInPlace)
+    app.add_post_transform(SeparateFootnoteMarks)
     app.connect("builder-inited", _replace)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""The registry of published anchors: anchors.json.
+
+Every chapter and section of the book has a stable anchor, its label, and
+people cite it as ``<page>.html#<label>``.  anchors.json records every anchor
+ever published and the page it is on.  Once published, an anchor is never
+removed: if a section moves to another page, or goes, its entry gains a
+``redirect`` to where readers should land, and the HTML build sends them there.
+
+    python scripts/anchors.py            # check the built site against the registry
+    python scripts/anchors.py --update   # add the built site's new anchors
+
+Both read the site in _build/html (or --site DIR).  The tests run the check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REGISTRY = ROOT / "anchors.json"
+CITABLE = re.compile(r'<details class="cite-this" id="cite-[^"]+" data-label="([^"]+)"')
+
+
+def built_anchors(site: Path) -> dict[str, str]:
+    """{anchor: page} of every citable section in the built HTML site."""
+    found = {}
+    for page in sorted(site.glob("*.html")):
+        for label in CITABLE.findall(page.read_text(encoding="utf-8")):
+            found[label] = page.name
+    return found
+
+
+def ids_on(site: Path, page: str) -> set[str]:
+    path = site / page
+    if not path.is_file():
+        return set()
+    return set(re.findall(r'\bid="([^"]+)"', path.read_text(encoding="utf-8")))
+
+
+def load(path: Path = REGISTRY) -> dict:
+    if not path.is_file():
+        return {"anchors": {}}
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def problems(site: Path, registry: dict) -> list[str]:
+    """Every way the built site breaks a published anchor, or misses one."""
+    found = built_anchors(site)
+    out = []
+    for anchor, entry in sorted(registry["anchors"].items()):
+        redirect = entry.get("redirect")
+        if redirect:
+            page, _, target = redirect.partition("#")
+            if target not in ids_on(site, page):
+                out.append(f"{anchor}: its redirect {redirect} leads nowhere")
+        elif anchor not in ids_on(site, entry["page"]):
+            moved = found.get(anchor)
+            where = f"it is now on {moved}; add \"redirect\": \"{moved}#{anchor}\"" if moved else "it is gone; add a redirect"
+            out.append(f"{anchor}: published on {entry['page']}, no longer there ({where})")
+    for anchor, page in sorted(found.items()):
+        if anchor not in registry["anchors"]:
+            out.append(f"{anchor}: on {page} but not in anchors.json (run: python scripts/anchors.py --update)")
+    return out
+
+
+def update(site: Path, registry: dict) -> dict:
+    for anchor, page in built_anchors(site).items():
+        registry["anchors"].setdefault(anchor, {"page": page})
+    registry["anchors"] = dict(sorted(registry["anchors"].items()))
+    return registry
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--update", action="store_true", help="add new anchors to anchors.json")
+    parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    args = parser.parse_args()
+    registry = load()
+    if args.update:
+        registry = update(args.site, registry)
+        REGISTRY.write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    found = problems(args.site, registry)
+    for line in found:
+        print(f"anchors.json: {line}", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
