@@ -290,9 +290,11 @@ epub_tocdepth = 3
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
 
-# An absolute path: sphinxcontrib-bibtex 2.7 resolves relative ones against
-# this file, older releases against the sources; this works with both.
-bibtex_bibfiles = [str(HERE / "references.bib")]
+# Relative to this file (sphinxcontrib-bibtex >= 2.6 resolves it against the
+# configuration folder; requirements.txt pins 2.7).  Not an absolute path:
+# the value goes into the HTML's .buildinfo hash, which must be the same
+# whichever folder the book is built in (reproducible builds).
+bibtex_bibfiles = ["references.bib"]
 bibtex_encoding = "utf-8"
 bibtex_default_style = "plain"
 bibtex_reference_style = "author_year"
