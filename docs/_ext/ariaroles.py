@@ -1,9 +1,10 @@
 """Repair two ARIA attributes in the HTML that Sphinx and docutils write.
 
-- Drop the role ``doc-biblioentry`` that docutils puts on citations.
-  DPUB-ARIA 1.1 deprecates the role; EPUBCheck warns about it and
-  accessibility checkers flag it.  The citation stays a list entry of the
-  bibliography with its label and back-links; only the attribute goes.
+- Replace the role ``doc-biblioentry`` that docutils puts on citations by
+  ``listitem``.  DPUB-ARIA 1.1 deprecates the role; EPUBCheck warns about
+  it and accessibility checkers flag it.  The citations sit in a
+  ``<div role="list" class="citation-list">``, and a list must contain list
+  items (axe-core's aria-required-children), so each citation stays one.
 - Give toctree captions (``<p class="caption" role="heading">``: "Chapters",
   "Back matter", in the page and in furo's sidebar) the ``aria-level`` that
   the heading role requires (WCAG 4.1.2; axe-core's aria-required-attr).
@@ -26,7 +27,7 @@ def _repair(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
         html = context.get(key)
         if not isinstance(html, str):
             continue
-        html = html.replace(' role="doc-biblioentry"', "")
+        html = html.replace(' role="doc-biblioentry"', ' role="listitem"')
         html = html.replace(CAPTION, CAPTION_WITH_LEVEL)
         context[key] = html
 
