@@ -44,7 +44,8 @@ test: setup-test
 
 lint: setup
 	@$(PYTHON) -m sphinxlint docs
-	@$(PYTHON) -m codespell_lib docs references.bib README.md conf.py scripts tests
+	@$(PYTHON) -m codespell_lib --skip '*/node_modules,package-lock.json' \
+		docs references.bib README.md conf.py scripts tests
 
 live: setup
 	@$(PYTHON) -m sphinx_autobuild -c . docs _build/live -n -W --keep-going \
