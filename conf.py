@@ -100,6 +100,7 @@ extensions = [
     "ariaroles",
     "bookcheck",
     "latexbib",
+    "printurls",  # marks links whose text is their URL, for the print CSS
     "timeline",
 ]
 
