@@ -82,8 +82,9 @@ nitpicky = True
 language = BOOK["language"]
 root_doc = "index"
 exclude_patterns = ["_build", ".venv", "_ext", "_templates"]
-# Relative to this file, like html_static_path.
-templates_path = ["docs/_templates"]
+# Relative to this file, like html_static_path.  docs/_static too, so that
+# docs/_templates/page.html can inline docs/_static/book.css into each page.
+templates_path = ["docs/_templates", "docs/_static"]
 # The date printed in every edition: the last commit's, never the clock's.
 today = BOOK["date_long"]
 # Chapters and sections are numbered by the toctree; figures too.
@@ -111,7 +112,8 @@ html_theme = "furo"
 html_title = BOOK["title"]
 html_short_title = BOOK["short_title"]
 html_static_path = ["docs/_static"]
-html_css_files = ["book.css"]
+# No html_css_files: book.css is inlined by docs/_templates/page.html, one
+# request fewer per page (the page budget of scripts/bench.py allows furo's 8).
 html_baseurl = BOOK["base_url"]
 html_last_updated_fmt = None
 html_copy_source = False
