@@ -12,76 +12,20 @@ Fixtures (imported by conftest.py, so that every test module shares them):
     Opens a page of the site in a fresh browser context (viewport, colour
     scheme) that records every request the page makes; closed after the test.
 
-scripts/bench.py uses ``serve`` and ``launch`` too, for the page budget.
+The server and the browser are scripts/browse.py's (the page budget of
+scripts/bench.py uses them too).
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import os
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
-# Debian's Chromium; BOOK_CHROMIUM points elsewhere if needed.
-CHROMIUM = os.environ.get("BOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 900}
-MOBILE = {"width": 375, "height": 800}
-
-# What a web host sends for the downloads (http.server guesses from the
-# machine's /etc/mime.types otherwise, which a fresh machine may lack).
-CONTENT_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip"}
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path):
-    """Serve *folder* on 127.0.0.1 and a free port; yield the base URL."""
-    handler = functools.partial(_Handler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@contextlib.contextmanager
-def launch():
-    """Start Playwright and Debian's headless Chromium; yield the browser."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/setup.sh test installs Debian's chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# The server and the browser themselves, shared with scripts/bench.py.
+from browse import DESKTOP, MOBILE, launch, serve  # noqa: F401 (MOBILE: for the tests)
 
 
 @dataclass
