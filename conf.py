@@ -101,6 +101,7 @@ extensions = [
     "ariaroles",
     "bookcheck",
     "latexbib",
+    "pagemeta",  # a meta description on every HTML page
     "printurls",  # marks links whose text is their URL, for the print CSS
     "timeline",
 ]
