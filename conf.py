@@ -82,9 +82,8 @@ nitpicky = True
 language = BOOK["language"]
 root_doc = "index"
 exclude_patterns = ["_build", ".venv", "_ext", "_templates"]
-# Relative to this file, like html_static_path.  docs/_static too, so that
-# docs/_templates/page.html can inline docs/_static/book.css into each page.
-templates_path = ["docs/_templates", "docs/_static"]
+# Relative to this file, like html_static_path.
+templates_path = ["docs/_templates"]
 # The date printed in every edition: the last commit's, never the clock's.
 today = BOOK["date_long"]
 # Chapters and sections are numbered by the toctree; figures too.
@@ -113,8 +112,9 @@ html_theme = "furo"
 html_title = BOOK["title"]
 html_short_title = BOOK["short_title"]
 html_static_path = ["docs/_static"]
-# No html_css_files: book.css is inlined by docs/_templates/page.html, one
-# request fewer per page (the page budget of scripts/bench.py allows furo's 8).
+# No html_css_files: docs/_templates/page.html inlines book.css into every
+# page, one request fewer (the page budget of scripts/bench.py allows furo's
+# 8).  Its text is in html_context so that a change to it rebuilds every page.
 html_baseurl = BOOK["base_url"]
 html_last_updated_fmt = None
 html_copy_source = False
@@ -124,7 +124,10 @@ html_theme_options = {
     "navigation_with_keys": True,
     "top_of_page_buttons": [],
 }
-html_context = {"book": BOOK}
+html_context = {
+    "book": BOOK,
+    "book_css": (HERE / "docs" / "_static" / "book.css").read_text(encoding="utf-8"),
+}
 
 # -- Options for LaTeX output ------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-latex-output
