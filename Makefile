@@ -7,7 +7,7 @@
 #   make test     build every edition in a temporary folder and test it
 #   make lint     sphinx-lint and codespell over the sources
 #   make live     live preview at http://127.0.0.1:8000 while you write
-#   make bench    time cold and incremental builds on this machine
+#   make bench    time cold and incremental builds; the page budget, Lighthouse
 #   make clean    remove _build/
 #
 # Each target first runs scripts/setup.sh, which creates .venv from the lock
@@ -23,7 +23,7 @@ PYTHON := .venv/bin/python
 BUILD  := $(PYTHON) scripts/build.py
 
 .DEFAULT_GOAL := all
-.PHONY: all html pdf epub test lint live bench clean setup setup-test
+.PHONY: all html pdf epub test lint live bench clean setup setup-test setup-bench
 
 all html pdf epub: setup
 	@$(BUILD) $@
@@ -34,19 +34,24 @@ setup:
 setup-test:
 	@scripts/setup.sh test
 
+# What the tests need, and Lighthouse (npm) for the page budget.
+setup-bench:
+	@scripts/setup.sh bench
+
 # The whole test suite: builds every edition once, in a temporary folder.
 test: setup-test
 	@$(PYTHON) -m pytest
 
 lint: setup
 	@$(PYTHON) -m sphinxlint docs
-	@$(PYTHON) -m codespell_lib --skip "docs/_generated" --ignore-words-list "bloc,blocs" docs references.bib README.md conf.py scripts tests
+	@$(PYTHON) -m codespell_lib --skip 'docs/_generated,*/node_modules,package-lock.json' \
+		--ignore-words-list "bloc,blocs" docs references.bib README.md conf.py scripts tests
 
 live: setup
 	@$(PYTHON) -m sphinx_autobuild -c . docs _build/live -n -W --keep-going \
 		--host 127.0.0.1 --port 8000 --watch references.bib --watch conf.py
 
-bench: setup
+bench: setup-bench
 	@$(PYTHON) scripts/bench.py
 
 clean:

@@ -104,6 +104,8 @@ extensions = [
     "bookcheck",
     "citations",
     "latexbib",
+    "pagemeta",  # a meta description on every HTML page
+    "printurls",  # marks links whose text is their URL, for the print CSS
     "timeline",
     "unsourced",
     "bookfigures",
@@ -116,7 +118,9 @@ html_theme = "furo"
 html_title = BOOK["title"]
 html_short_title = BOOK["short_title"]
 html_static_path = ["docs/_static"]
-html_css_files = ["book.css"]
+# No html_css_files: docs/_templates/page.html inlines book.css into every
+# page, one request fewer (the page budget of scripts/bench.py allows furo's
+# 8).  Its text is in html_context so that a change to it rebuilds every page.
 html_baseurl = BOOK["base_url"]
 html_last_updated_fmt = None
 html_copy_source = False
@@ -126,7 +130,10 @@ html_theme_options = {
     "navigation_with_keys": True,
     "top_of_page_buttons": [],
 }
-html_context = {"book": BOOK}
+html_context = {
+    "book": BOOK,
+    "book_css": (HERE / "docs" / "_static" / "book.css").read_text(encoding="utf-8"),
+}
 
 # -- Options for LaTeX output ------------------------------------------------
 # https://www.sphinx-doc.org/en/master/usage/configuration.html#options-for-latex-output
@@ -317,9 +324,11 @@ book_anchors_file = str(HERE / "anchors.json")
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration
 
-# An absolute path: sphinxcontrib-bibtex 2.7 resolves relative ones against
-# this file, older releases against the sources; this works with both.
-bibtex_bibfiles = [str(HERE / "references.bib")]
+# Relative to this file (sphinxcontrib-bibtex >= 2.6 resolves it against the
+# configuration folder; requirements.txt pins 2.7).  Not an absolute path:
+# the value goes into the HTML's .buildinfo hash, which must be the same
+# whichever folder the book is built in (reproducible builds).
+bibtex_bibfiles = ["references.bib"]
 bibtex_encoding = "utf-8"
 # docs/_ext/bibstyle.py: "bookfoot" for the notes, "bookfull" (with the
 # editors' notes on what is unverified) on the bibliography page.

@@ -1,15 +1,28 @@
 #!/usr/bin/env python3
-"""Time the builds on this machine (a benchmark, not a test).
+"""Time the builds, and weigh the pages, on this machine (a benchmark, not a test).
+
+    python scripts/bench.py [--skip times,budget,lighthouse]
 
 Prints, for a copy of the sources in a temporary folder:
   - a cold build of each edition (PDF, EPUB, HTML), each from nothing;
   - an HTML rebuild with nothing changed;
   - an HTML rebuild after touching one chapter;
-against the targets the project sets for a 2-core machine.
+against the targets the project sets for a 2-core machine.  Then:
+  - the page budget: for each chapter page as Chromium loads it from a
+    loopback server, the bytes (raw and gzip) of the HTML and of every
+    resource it loads, and the number of requests, against the same page of
+    a plain furo build of the same sources (furo and sphinxcontrib-bibtex,
+    no custom CSS, templates or extensions); the budget is stated with it;
+  - Lighthouse's scores (performance, accessibility, best practices, SEO)
+    for each chapter page, from scripts/lighthouse (npm, pinned), with
+    Debian's Chromium.
 """
 
 from __future__ import annotations
 
+import argparse
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -17,9 +30,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+import browse  # noqa: E402
 import build  # noqa: E402
 
 TARGETS = {"cold, all editions": 60.0, "HTML, nothing changed": 2.0, "HTML, one chapter touched": 3.0}
@@ -37,30 +52,201 @@ def timed(root: Path, target: str) -> float:
     return elapsed
 
 
+# -- The page budget -----------------------------------------------------------
+
+# A chapter page, everything it loads included, may weigh at most BUDGET_RATIO
+# times the same page of a plain furo build (raw and gzip), at most
+# BUDGET_GZIP bytes gzip, and take at most BUDGET_REQUESTS requests.
+BUDGET_RATIO = 1.15
+BUDGET_GZIP = 40 * 1024
+BUDGET_REQUESTS = 8
+
+# The baseline: the same sources, furo and sphinxcontrib-bibtex, nothing else.
+PLAIN_FURO_CONF = """\
+project = {title!r}
+author = {author!r}
+language = "en"
+extensions = ["sphinxcontrib.bibtex"]
+bibtex_bibfiles = [{bib!r}]
+bibtex_reference_style = "author_year"
+html_theme = "furo"
+exclude_patterns = ["_build", "_ext", "_templates", "_static"]
+"""
+
+
+def build_plain_furo(root: Path, dest: Path) -> Path:
+    """Build *root*'s sources with PLAIN_FURO_CONF; return the HTML folder.
+
+    Without -W: the book's own directives (from its extensions) are unknown
+    there, and only weigh a line of error text each.
+    """
+    book = build.book_identity(root)
+    conf_dir = dest / "conf"
+    conf_dir.mkdir(parents=True)
+    (conf_dir / "conf.py").write_text(PLAIN_FURO_CONF.format(
+        title=book["title"], author=", ".join(book["editors"]), bib=str(root / "references.bib"),
+    ), encoding="utf-8")
+    out = dest / "html"
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-j", "auto", "-c", str(conf_dir),
+         "-d", str(dest / "doctrees"), str(root / "docs"), str(out)],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"bench: the plain furo build failed:\n{result.stdout}{result.stderr}")
+    return out
+
+
+def chapter_pages(root: Path) -> list[str]:
+    """The chapters, in the order of the Chapters toctree of docs/index.rst."""
+    text = (root / "docs" / "index.rst").read_text(encoding="utf-8")
+    block = text.split(":caption: Chapters", 1)[1]
+    pages = []
+    for line in block.splitlines()[1:]:
+        if line.startswith(".. "):
+            break
+        line = line.strip()
+        if line and not line.startswith(":"):
+            pages.append(f"{line}.html")
+    return pages
+
+
+def weigh(browser, site: Path, page: str) -> dict:
+    """Load *page* of *site* in Chromium; every request, and what it weighs."""
+    with browse.serve(site) as base_url:
+        host = urlparse(base_url).netloc
+        context = browser.new_context(viewport=browse.DESKTOP)
+        requests = []
+        context.on("request", lambda request: requests.append(request.url))
+        tab = context.new_page()
+        tab.goto(base_url + page, wait_until="networkidle")
+        context.close()
+    raw = packed = 0
+    files = []
+    for url in requests:
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob"):
+            continue
+        if parsed.netloc != host:
+            sys.exit(f"bench: {page} requests {url} from another host")
+        path = site / unquote(parsed.path.lstrip("/"))
+        data = path.read_bytes() if path.is_file() else b""
+        raw += len(data)
+        packed += len(gzip.compress(data, 9, mtime=0))
+        files.append(unquote(parsed.path.lstrip("/")))
+    return {"requests": len(requests), "raw": raw, "gzip": packed, "files": files}
+
+
+def page_budget(root: Path, site: Path) -> bool:
+    """Print the page budget of every chapter page; whether all are within it."""
+    with tempfile.TemporaryDirectory(prefix="book-furo-") as tmp, browse.launch() as browser:
+        plain = build_plain_furo(root, Path(tmp))
+        rows = []
+        for page in chapter_pages(root):
+            rows.append((page, weigh(browser, site, page), weigh(browser, plain, page)))
+    print()
+    print("Page budget: each chapter page with everything it loads, against a plain furo")
+    print(f"build of the same sources.  Budget: at most {BUDGET_RATIO:.2f} times plain furo (raw and")
+    print(f"gzip), at most {BUDGET_GZIP // 1024} KB gzip, at most {BUDGET_REQUESTS} requests.")
+    print(f"  {'page':28} {'raw KB':>8} {'furo':>7} {'gzip KB':>8} {'furo':>7} {'ratio':>6} {'requests':>8} {'furo':>5}")
+    ok = True
+    for page, book, furo in rows:
+        ratio = max(book["raw"] / furo["raw"], book["gzip"] / furo["gzip"])
+        within = ratio <= BUDGET_RATIO and book["gzip"] <= BUDGET_GZIP and book["requests"] <= BUDGET_REQUESTS
+        ok &= within
+        print(f"  {page:28} {book['raw'] / 1024:8.1f} {furo['raw'] / 1024:7.1f} {book['gzip'] / 1024:8.1f} "
+              f"{furo['gzip'] / 1024:7.1f} {ratio:6.2f} {book['requests']:8d} {furo['requests']:5d}"
+              f"  {'ok' if within else 'OVER'}")
+    page, book, furo = rows[0]
+    print(f"  what {page} loads: {', '.join(book['files'])}")
+    extra = sorted(set(book["files"]) - set(furo["files"]))
+    print(f"  beyond plain furo: {', '.join(extra) or 'nothing'}")
+    return ok
+
+
+# -- Lighthouse ------------------------------------------------------------------
+
+LIGHTHOUSE = ROOT / "scripts" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+
+
+def lighthouse(root: Path, site: Path) -> None:
+    """Print Lighthouse's scores for each chapter page (mobile and desktop)."""
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"bench: {LIGHTHOUSE} is missing: run scripts/setup.sh bench")
+    env = dict(os.environ, CHROME_PATH=browse.CHROMIUM)
+    print()
+    print(f"Lighthouse 12.2.3 scores (target 100 each), Chromium {browse.CHROMIUM}:")
+    print(f"  {'page':28} {'form':8} " + " ".join(f"{c:>14}" for c in CATEGORIES))
+    with browse.serve(site) as base_url, tempfile.TemporaryDirectory(prefix="book-lh-") as tmp:
+        for page in chapter_pages(root):
+            for form in ("mobile", "desktop"):
+                report = Path(tmp) / "report.json"
+                cmd = [
+                    str(LIGHTHOUSE), base_url + page, "--quiet", "--output=json",
+                    f"--output-path={report}", f"--only-categories={','.join(CATEGORIES)}",
+                    f"--chrome-flags={' '.join(browse.CHROMIUM_ARGS)}",
+                ]
+                if form == "desktop":
+                    cmd.append("--preset=desktop")
+                result = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+                if result.returncode != 0 or not report.exists():
+                    print(f"  {page:28} {form:8} lighthouse failed: {result.stderr.strip()[-500:]}")
+                    continue
+                lhr = json.loads(report.read_text(encoding="utf-8"))
+                scores = [lhr["categories"][c]["score"] for c in CATEGORIES]
+                print(f"  {page:28} {form:8} " + " ".join(
+                    f"{'n/a' if s is None else round(s * 100):>14}" for s in scores))
+                for category in CATEGORIES:
+                    refs = lhr["categories"][category]["auditRefs"]
+                    for ref in refs:
+                        audit = lhr["audits"][ref["id"]]
+                        if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                            print(f"      {category}: {ref['id']}: {audit['title']}"
+                                  f" ({audit.get('displayValue', '')})")
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--skip", default="", help="comma-separated: times, budget, lighthouse")
+    skip = set(filter(None, parser.parse_args().skip.split(",")))
     os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch(ROOT)
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
         root = Path(tmp)
         shutil.copy2(ROOT / "conf.py", root / "conf.py")
         shutil.copy2(ROOT / "references.bib", root / "references.bib")
         shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("__pycache__"))
-        rows = []
-        cold = {}
-        for target in ("pdf", "epub", "html"):
-            cold[target] = timed(root, target)
-            rows.append((f"cold {target.upper()}", cold[target], None))
-        rows.append(("cold, all editions", sum(cold.values()), TARGETS["cold, all editions"]))
-        rows.append(("HTML, nothing changed", timed(root, "html"), TARGETS["HTML, nothing changed"]))
-        chapter = sorted((root / "docs").glob("*.rst"))[0]
-        chapter.touch()
-        rows.append(("HTML, one chapter touched", timed(root, "html"), TARGETS["HTML, one chapter touched"]))
+        if "times" in skip:
+            timed(root, "all")
+        else:
+            build_times(root)
+        site = root / "_build" / "html"
+        ok = True
+        if "budget" not in skip:
+            ok = page_budget(root, site)
+        if "lighthouse" not in skip:
+            lighthouse(root, site)
+    return 0 if ok else 1
+
+
+def build_times(root: Path) -> None:
+    """Print the build times of *root*'s sources; leaves the whole site built."""
+    rows = []
+    cold = {}
+    for target in ("pdf", "epub", "html"):
+        cold[target] = timed(root, target)
+        rows.append((f"cold {target.upper()}", cold[target], None))
+    rows.append(("cold, all editions", sum(cold.values()), TARGETS["cold, all editions"]))
+    rows.append(("HTML, nothing changed", timed(root, "html"), TARGETS["HTML, nothing changed"]))
+    chapter = sorted((root / "docs").glob("*.rst"))[0]
+    chapter.touch()
+    rows.append(("HTML, one chapter touched", timed(root, "html"), TARGETS["HTML, one chapter touched"]))
     cores = os.cpu_count()
     print(f"Build times on this machine ({cores} cores), seconds:")
     print(f"  {'what':32} {'time':>7} {'target':>7}")
     for what, seconds, target in rows:
         mark = "" if target is None else ("  ok" if seconds <= target else "  OVER")
         print(f"  {what:32} {seconds:7.1f} {'' if target is None else f'{target:7.1f}'}{mark}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 # Set up what the build (and, with "test", the tests) need, and nothing twice.
 #
 #   scripts/setup.sh build   # .venv from requirements.txt; TeX Live and fonts
-#   scripts/setup.sh test    # the same, plus Java (epubcheck) and poppler-utils
+#   scripts/setup.sh test    # the same, plus Java (epubcheck, the Nu HTML
+#                            # Checker), poppler-utils, qpdf, Chromium and
+#                            # Node.js, and tests/js/ (axe-core) from npm
+#   scripts/setup.sh bench   # the same as test, plus scripts/lighthouse/ from npm
 #
 # Missing Debian packages are installed with apt-get as root, or through
 # sudo when it needs no password; otherwise this stops and prints the exact
@@ -28,10 +31,15 @@ have xindy || need+=(xindy)
 have fc-list || need+=(fontconfig)
 font "Linux Libertine O" || need+=(fonts-linuxlibertine)
 font "DejaVu Sans Mono" || need+=(fonts-dejavu-core)
-if [ "$purpose" = test ]; then
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
   have java || need+=(default-jre-headless)
   have pdftotext || need+=(poppler-utils)
   have qpdf || need+=(qpdf)
+  # The browser tests drive Debian's Chromium through Playwright (never a
+  # browser download); Node.js and npm install axe-core and Lighthouse.
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  have node || need+=(nodejs)
+  have npm || need+=(npm)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -63,3 +71,19 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
   .venv/bin/python -m pip install --disable-pip-version-check -q -r "$lock"
   echo "$want" > "$stamp"
 fi
+
+# -- JavaScript packages, from their lock files (npm ci) ---------------------
+# tests/js: axe-core, injected into the pages by the accessibility tests;
+# scripts/lighthouse: Lighthouse, run by `make bench`.  Reinstalled only when
+# package-lock.json changes.
+npm_ci() {
+  local dir=$1 want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ ! -d "$dir/node_modules" ] || [ "$(cat "$dir/node_modules/.lock-sha256" 2>/dev/null)" != "$want" ]; then
+    echo "setup: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$dir/node_modules/.lock-sha256"
+  fi
+}
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then npm_ci tests/js; fi
+if [ "$purpose" = bench ]; then npm_ci scripts/lighthouse; fi

@@ -22,6 +22,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
 
 import build as build_script  # noqa: E402
+# The site in a real browser (tests/browser.py): fixtures site, chromium, open_page.
+from browser import chromium, open_page, site  # noqa: E402,F401
 
 # Every build in the tests, and every reading of conf.py, dates the book by
 # this repository's last commit, as `make` does.

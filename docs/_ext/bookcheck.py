@@ -69,7 +69,8 @@ def check_bibfile(path: Path) -> list[tuple[int | None, str]]:
 def _check(app: Sphinx) -> None:
     failed = False
     for name in app.config.bibtex_bibfiles:
-        path = (Path(app.srcdir) / name).resolve()
+        # Resolved as sphinxcontrib-bibtex resolves it: against conf.py's folder.
+        path = (Path(app.confdir) / name).resolve()
         for line, message in check_bibfile(path):
             logger.error(message, location=f"{path}:{line or 1}", type="bib", subtype="syntax")
             failed = True
