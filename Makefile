@@ -44,8 +44,8 @@ test: setup-test
 
 lint: setup
 	@$(PYTHON) -m sphinxlint docs
-	@$(PYTHON) -m codespell_lib --skip 'docs/_generated,*/node_modules,package-lock.json' \
-		--ignore-words-list "bloc,blocs" docs references.bib README.md conf.py scripts tests
+	@$(PYTHON) -m codespell_lib --skip 'docs/_generated,*/node_modules,package-lock.json,tests/data' \
+		--ignore-words-list "bloc,blocs,covert,nd,juni" docs references.bib README.md conf.py scripts tests
 
 live: setup
 	@$(PYTHON) -m sphinx_autobuild -c . docs _build/live -n -W --keep-going \

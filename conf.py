@@ -319,7 +319,7 @@ epub_tocdepth = 3
 
 # The registry of published anchors (scripts/anchors.py): moved anchors are
 # redirected from the page where they were published.
-book_anchors_file = str(HERE / "anchors.json")
+book_anchors_file = "anchors.json"  # relative to this file
 
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
 # https://sphinxcontrib-bibtex.readthedocs.io/en/latest/usage.html#configuration

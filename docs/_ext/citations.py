@@ -478,7 +478,7 @@ def _purge_anchors(app: Sphinx, env, docname: str) -> None:
 
 def _redirects(app: Sphinx) -> dict[str, dict[str, str]]:
     """{old page: {anchor: new "page.html#anchor"}} from the anchor registry."""
-    path = Path(app.config.book_anchors_file) if app.config.book_anchors_file else None
+    path = Path(app.confdir, app.config.book_anchors_file) if app.config.book_anchors_file else None
     if path is None or not path.is_file():
         return {}
     registry = json.loads(path.read_text(encoding="utf-8"))
