@@ -70,7 +70,13 @@ BOOK["year"] = str(_DATE.tm_year)
 
 project = BOOK["title"]
 author = ", ".join(BOOK["editors"])
-copyright = f"2026-%Y, {author}. Text licensed {BOOK['licence']}"
+# "2026" in the first year, "2026–2027" after; the edition and its date follow,
+# so that the foot of every web page says which version the reader has.
+_YEARS = "2026" if BOOK["year"] <= "2026" else f"2026–{BOOK['year']}"
+copyright = (
+    f"{_YEARS}, {author}. {BOOK['edition']}, version {BOOK['version']}, "
+    f"{BOOK['date_long']}. Text licensed {BOOK['licence']}"
+)
 version = BOOK["version"]
 release = f"{BOOK['edition']}, version {BOOK['version']}"
 
@@ -336,4 +342,6 @@ bibtex_default_style = "bookfoot"
 bibtex_reference_style = "author_year"
 # Stable anchors for the bibliography page's entries: #ref-<key in lower case>.
 bibtex_cite_id = "ref-{key}"
-bibtex_footbibliography_header = ""
+# A heading over each chapter's notes on the web; in the PDF the notes are
+# at the foot of the page and need none.
+bibtex_footbibliography_header = ".. only:: html\n\n   .. rubric:: Notes"

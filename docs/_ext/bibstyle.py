@@ -3,6 +3,7 @@
 Both start from pybtex's ``plain`` (entries sorted by author, year, title)
 and change what a historian would expect changed:
 
+- entries are sorted by author with corporate authors in their place;
 - titles of articles, chapters and web pages keep the capitalisation written
   in references.bib and stand in quotation marks (pybtex lower-cases them);
 - ``bookfoot``, for the notes at the foot of each page, leaves out the
@@ -16,11 +17,26 @@ from __future__ import annotations
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.sorting.author_year_title import SortingStyle
 from pybtex.style.template import join, sentence, field
 from sphinx.application import Sphinx
 
 
+class BookSorting(SortingStyle):
+    """Author, year, title; a corporate author, written {{in braces}}, sorts by its
+    first letter, not after Z (and editors count when there is no author)."""
+
+    def person_key(self, person):
+        return super().person_key(person).replace("{", "").replace("}", "")
+
+    def sorting_key(self, entry):
+        author = self.author_editor_key(entry)
+        return (author, entry.fields.get("year", ""), entry.fields.get("title", "").replace("{", "").replace("}", ""))
+
+
 class _BookStyle(PlainStyle):
+    default_sorting_style = "book_author_year_title"
+
     def format_title(self, e, which_field, as_sentence=True):
         quoted = join["“", field(which_field), "”"]
         return sentence[quoted] if as_sentence else quoted
@@ -51,6 +67,7 @@ class FullStyle(_BookStyle):
         return super().format_entry(label, entry, bib_data=bib_data)
 
 
+register_plugin("pybtex.style.sorting", "book_author_year_title", BookSorting)
 register_plugin("pybtex.style.formatting", "bookfoot", FootStyle)
 register_plugin("pybtex.style.formatting", "bookfull", FullStyle)
 

@@ -41,6 +41,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
 logger = logging.getLogger(__name__)
@@ -217,14 +218,14 @@ def _section_citations(book_json: str, section: Section) -> dict[str, tuple[str,
     }
 
 
-def cite_widget(book: dict, section: Section, pdf_href: str) -> str:
-    """The HTML of the "Cite this section" control."""
-    what = "chapter" if "." not in section.number else "section"
-    where = f'PDF edition, p. {section.page}' if section.page else "PDF edition"
+def format_rows(citations: dict[str, tuple[str, bool]], prefix: str, buttons: bool = True) -> str:
+    """One block per format, each with its copy button (none in the EPUB)."""
     rows = []
     for key, name in FORMATS:
-        text, is_code = section_citations(book, section)[key]
-        target = f"cite-{section.label}-{key}"
+        if key not in citations:
+            continue
+        text, is_code = citations[key]
+        target = f"{prefix}-{key}"
         body = (
             f'<pre class="cite-code" id="{target}">{html.escape(text)}</pre>'
             if is_code
@@ -233,9 +234,22 @@ def cite_widget(book: dict, section: Section, pdf_href: str) -> str:
         rows.append(
             f'<div class="cite-format" data-format="{key}"><div class="cite-format-head">'
             f'<span class="cite-format-name">{name}</span>'
-            f'<button type="button" class="cite-copy" data-copy="{target}" '
-            f'aria-label="Copy the {name} citation">Copy</button></div>{body}</div>'
+            + (
+                f'<button type="button" class="cite-copy" data-copy="{target}" '
+                f'aria-label="Copy the {name} citation">Copy</button>'
+                if buttons
+                else ""
+            )
+            + f"</div>{body}</div>"
         )
+    return "".join(rows)
+
+
+def cite_widget(book: dict, section: Section, pdf_href: str) -> str:
+    """The HTML of the "Cite this section" control."""
+    what = "chapter" if "." not in section.number else "section"
+    where = f'PDF edition, p. {section.page}' if section.page else "PDF edition"
+    rows = [format_rows(section_citations(book, section), f"cite-{section.label}")]
     return (
         f'<details class="cite-this" id="cite-{section.label}" data-label="{section.label}">'
         f'<summary>Cite this {what}</summary><div class="cite-body">'
@@ -245,6 +259,68 @@ def cite_widget(book: dict, section: Section, pdf_href: str) -> str:
         + "".join(rows)
         + "</div></details>"
     )
+
+
+def book_citations(book: dict) -> dict[str, tuple[str, bool]]:
+    """Every format for the whole book."""
+    item = csl_item(book, None)
+    bibtex = (
+        f"@book{{SovietUSRelations{book['year']},\n"
+        + ",\n".join(
+            f"  {name:<9} = {value}"
+            for name, value in [
+                ("author", "{" + " and ".join("{%s}" % n for n in book["editors"]) + "}"),
+                ("title", "{{%s}}" % book["title"]),
+                ("edition", "{%s, version %s}" % (book["edition"], book["version"])),
+                ("publisher", "{%s}" % book["publisher"]),
+                ("year", "{%s}" % book["year"]),
+                ("date", "{%s}" % book["date_iso"]),
+                ("url", "{%s}" % book["base_url"]),
+                ("language", "{english}"),
+            ]
+        )
+        + "\n}"
+    )
+    ris = "\n".join(
+        [f"TY  - BOOK", *[f"AU  - {n}" for n in book["editors"]], f"TI  - {book['title']}",
+         f"ET  - {book['edition']}, version {book['version']}", f"PB  - {book['publisher']}",
+         f"PY  - {book['year']}", f"DA  - {book['date_iso'].replace('-', '/')}", f"UR  - {book['base_url']}",
+         f"LA  - {book['language']}", "ER  -"]
+    )
+    wikipedia = (
+        "{{cite book " + " ".join(f"|{k}={v}" for k, v in [
+            ("author", "; ".join(book["editors"])), ("title", book["title"]),
+            ("edition", f"{book['edition']}, version {book['version']}"), ("publisher", book["publisher"]),
+            ("date", book["date_long"]), ("url", book["base_url"])]) + "}}"
+    )
+    return {
+        "chicago-note": (render_csl(item, STYLES["chicago"], note=True), False),
+        "chicago": (render_csl(item, STYLES["chicago"]), False),
+        "apa": (render_csl(item, STYLES["apa"]), False),
+        "mla": (render_csl(item, STYLES["mla"]), False),
+        "bibtex": (bibtex, True),
+        "ris": (ris, True),
+        "csl-json": (json.dumps([item], ensure_ascii=False), True),
+        "wikipedia": (wikipedia, True),
+    }
+
+
+class BookCitationDirective(SphinxDirective):
+    """``.. book-citation::``: the whole book's citation in every format.
+
+    In HTML, each with a copy button; in the PDF, Chicago, APA and MLA.
+    """
+
+    def run(self) -> list[nodes.Node]:
+        book = self.config.html_context["book"]
+        citations = book_citations(book)
+        buttons = self.env.app.builder.name != "epub"
+        html_block = f'<div class="cite-body cite-book">{format_rows(citations, "cite-book", buttons)}</div>'
+        latex_lines = [
+            rf"\textbf{{{name}:}} {_html_to_latex(citations[key][0])}\par\smallskip"
+            for key, name in (("chicago", "Chicago"), ("apa", "APA"), ("mla", "MLA"))
+        ]
+        return [nodes.raw("", html_block, format="html"), nodes.raw("", "\n".join(latex_lines), format="latex")]
 
 
 # -- PDF pages -----------------------------------------------------------------------
@@ -632,6 +708,7 @@ def _html_to_latex(text: str) -> str:
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("book_anchors_file", "", "html", types=[str])
+    app.add_directive("book-citation", BookCitationDirective)
     app.connect("build-finished", _write_redirect_pages)
     app.connect("config-inited", _latex_how_to_cite)
     app.connect("env-get-outdated", _outdated)
