@@ -61,12 +61,15 @@ BUDGET_RATIO = 1.15
 BUDGET_GZIP = 40 * 1024
 BUDGET_REQUESTS = 8
 
-# The baseline: the same sources, furo and sphinxcontrib-bibtex, nothing else.
+# The baseline: the same sources, furo and sphinxcontrib-bibtex, nothing else
+# (but the book's bibliography styles, which only name styles the sources use).
 PLAIN_FURO_CONF = """\
+import sys
+sys.path.insert(0, {ext!r})
 project = {title!r}
 author = {author!r}
 language = "en"
-extensions = ["sphinxcontrib.bibtex"]
+extensions = ["sphinxcontrib.bibtex", "bibstyle"]
 bibtex_bibfiles = [{bib!r}]
 bibtex_reference_style = "author_year"
 html_theme = "furo"
@@ -85,6 +88,7 @@ def build_plain_furo(root: Path, dest: Path) -> Path:
     conf_dir.mkdir(parents=True)
     (conf_dir / "conf.py").write_text(PLAIN_FURO_CONF.format(
         title=book["title"], author=", ".join(book["editors"]), bib=str(root / "references.bib"),
+        ext=str(root / "docs" / "_ext"),
     ), encoding="utf-8")
     out = dest / "html"
     result = subprocess.run(

@@ -145,6 +145,9 @@ def test_cite_this_section_copies_a_citation(open_page, site, book):
     control = page.locator("details.cite-this").nth(1)
     control.locator("summary").click()
     assert control.evaluate("node => node.open")
+    # Opening the control loads every format, each with its copy button.
+    control.locator('.cite-format[data-format="wikipedia"]').wait_for()
+    assert control.locator(".cite-format").count() == 8
     for fmt in ("chicago-note", "bibtex", "wikipedia"):
         block = control.locator(f'.cite-format[data-format="{fmt}"]')
         shown = block.locator("pre, p").inner_text().strip()

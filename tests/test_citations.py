@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import rispy
 import yaml
+from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 from pypdf import PdfReader
 
@@ -24,6 +25,7 @@ import anchors as anchor_registry  # noqa: E402
 @pytest.fixture(scope="module")
 def widgets(book):
     """(docname, details element) of every "Cite this section" control."""
+    BOOK_HTML[:] = [book.html]
     found = []
     for docname in CHAPTERS:
         for details in soup(book.html / f"{docname}.html").select("details.cite-this"):
@@ -31,9 +33,30 @@ def widgets(book):
     return found
 
 
+SITE_DATA: dict[str, dict] = {}
+
+
+def page_citations(details) -> dict:
+    """Every format of a page's sections, from the script the control loads."""
+    script = details["data-src"]
+    page = details["data-page"]
+    if page not in SITE_DATA:
+        path = BOOK_HTML[0] / script
+        text = path.read_text(encoding="utf-8")
+        prefix = f"window.bookCitations[{json.dumps(page)}]="
+        SITE_DATA[page] = json.loads(text[text.index(prefix) + len(prefix):].rstrip().rstrip(";"))
+    return SITE_DATA[page]
+
+
 def fmt(details, key: str) -> str:
-    node = details.select_one(f'.cite-format[data-format="{key}"] pre, .cite-format[data-format="{key}"] p')
-    return node.get_text()
+    """The text of one format of a section's citation, as the reader copies it."""
+    for format_key, _name, content, is_code in page_citations(details)[details["data-label"]]:
+        if format_key == key:
+            return content if is_code else BeautifulSoup(content, "lxml").get_text()
+    raise KeyError(key)
+
+
+BOOK_HTML: list[Path] = []
 
 
 def section_of(details):
@@ -84,14 +107,21 @@ def test_every_chapter_and_section_has_a_cite_control(book, widgets):
             assert section.find("details", class_="cite-this", recursive=False), section["id"]
 
 
-def test_each_control_offers_every_format_with_a_copy_button(widgets):
+def test_each_control_offers_every_format(book, widgets):
     for _, details in widgets:
-        keys = [node["data-format"] for node in details.select(".cite-format")]
+        keys = [row[0] for row in page_citations(details)[details["data-label"]]]
         assert keys == ["chicago-note", "chicago", "apa", "mla", "bibtex", "ris", "csl-json", "wikipedia"]
-        for node in details.select(".cite-format"):
-            button = node.select_one("button.cite-copy")
-            target = node.select_one(f'#{button["data-copy"]}')
-            assert target is not None and target.get_text().strip()
+        # Without JavaScript: the Chicago note, with its copy button, is in the page ...
+        (row,) = details.select(".cite-format")
+        assert row["data-format"] == "chicago-note"
+        target = row.select_one(f'#{row.select_one("button.cite-copy")["data-copy"]}')
+        assert normalise(target.get_text()) == normalise(fmt(details, "chicago-note"))
+        # ... and the machine formats are files to download.
+        links = {a.get_text(): a["href"] for a in details.select(".cite-files a")}
+        assert set(links) == {"BibTeX", "RIS", "CSL-JSON"}
+        for name, key in (("BibTeX", "bibtex"), ("RIS", "ris"), ("CSL-JSON", "csl-json")):
+            path = book.html / links[name]
+            assert path.read_text(encoding="utf-8").strip() == fmt(details, key).strip(), (name, path)
 
 
 def test_citations_name_section_edition_date_url_and_pdf_page(book, widgets):

