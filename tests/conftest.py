@@ -94,32 +94,27 @@ def book(tmp_path_factory) -> Book:
     return Book(**vars(result), identity=build_script.book_identity(root))
 
 
+def build_test_root(tmp_path_factory, name: str) -> BuildResult:
+    """Build tests/roots/test-<name> (its pages and references.bib, with the
+    book's conf.py and extensions), every edition; fail if it does not build."""
+    roots = ROOT / "tests" / "roots" / f"test-{name}"
+    root = copy_sources(tmp_path_factory.mktemp(name), docs=roots / "docs", bib=roots / "references.bib")
+    result = run_build(root, "all")
+    if result.returncode != 0:
+        pytest.fail(f"tests/roots/test-{name} does not build:\n{result.output}")
+    return result
+
+
 @pytest.fixture(scope="session")
 def tiny_good(tmp_path_factory) -> BuildResult:
     """A tiny book (tests/roots/test-minimal) built once, every edition."""
-    root = copy_sources(
-        tmp_path_factory.mktemp("tiny"),
-        docs=ROOT / "tests" / "roots" / "test-minimal" / "docs",
-        bib=ROOT / "tests" / "roots" / "test-minimal" / "references.bib",
-    )
-    result = run_build(root, "all")
-    if result.returncode != 0:
-        pytest.fail(f"the tiny book does not build:\n{result.output}")
-    return result
+    return build_test_root(tmp_path_factory, "minimal")
 
 
 @pytest.fixture(scope="session")
 def timeline_good(tmp_path_factory) -> BuildResult:
     """A tiny book with tagged events (tests/roots/test-timeline), every edition."""
-    root = copy_sources(
-        tmp_path_factory.mktemp("timeline"),
-        docs=ROOT / "tests" / "roots" / "test-timeline" / "docs",
-        bib=ROOT / "tests" / "roots" / "test-timeline" / "references.bib",
-    )
-    result = run_build(root, "all")
-    if result.returncode != 0:
-        pytest.fail(f"the timeline test book does not build:\n{result.output}")
-    return result
+    return build_test_root(tmp_path_factory, "timeline")
 
 
 @pytest.fixture()

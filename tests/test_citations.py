@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, run_build
 from test_editions import CHAPTERS, html_pages, normalise, pdftotext, soup
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -385,3 +385,20 @@ def test_pdf_bibliography_gives_sections_and_pages(book):
     text = normalise(pdftotext(book.pdf))
     bibliography = text[text.rfind("BIBLIOGRAPHY"):]
     assert re.search(r"Cited in: §\d+\.\d+, p\. \d+", bibliography)
+
+
+def test_moved_anchors_are_redirected(tiny):
+    """An anchors.json redirect: the old page sends readers on, or a small
+    page stands in for a page that is gone."""
+    (tiny / "anchors.json").write_text(json.dumps({"anchors": {
+        "chapter-section": {"page": "chapter.html"},
+        "old-section": {"page": "chapter.html", "redirect": "chapter.html#chapter-section"},
+        "lost-chapter": {"page": "gone.html", "redirect": "chapter.html#chapter"},
+    }}), encoding="utf-8")
+    result = run_build(tiny, "html")
+    assert result.returncode == 0, result.output
+    site = tiny / "_build" / "html"
+    on_page = (site / "chapter.html").read_text(encoding="utf-8")
+    assert '{"old-section": "chapter.html#chapter-section"}' in on_page
+    stub = (site / "gone.html").read_text(encoding="utf-8")
+    assert '{"lost-chapter": "chapter.html#chapter"}' in stub and 'href="chapter.html#chapter"' in stub

@@ -511,14 +511,27 @@ def _collect(app: Sphinx, doctree: nodes.document) -> None:
         store[env.docname].append((refid.removeprefix("footcite-"), label))
 
 
+# The two stores this extension keeps in the environment, each keyed by
+# docname or by (docname, label): purged and merged the same way.
+STORES = ("book_cited_in", "book_label_anchor")
+
+
+def _doc_of(key) -> str:
+    return key[0] if isinstance(key, tuple) else key
+
+
 def _purge(app: Sphinx, env, docname: str) -> None:
-    env.__dict__.setdefault("book_cited_in", {}).pop(docname, None)
+    for name in STORES:
+        store = env.__dict__.setdefault(name, {})
+        for key in [k for k in store if _doc_of(k) == docname]:
+            del store[key]
 
 
 def _merge(app: Sphinx, env, docnames, other) -> None:
-    env.__dict__.setdefault("book_cited_in", {}).update(
-        {d: v for d, v in other.__dict__.get("book_cited_in", {}).items() if d in docnames}
-    )
+    for name in STORES:
+        env.__dict__.setdefault(name, {}).update(
+            {k: v for k, v in other.__dict__.get(name, {}).items() if _doc_of(k) in docnames}
+        )
 
 
 def _where_cited(app: Sphinx, doctree: nodes.Node, docname: str, pages: dict[str, str]) -> None:
@@ -578,18 +591,6 @@ def _record_anchors(app: Sphinx, doctree: nodes.document) -> None:
         anchor = "" if _is_top(section) else "#" + section["ids"][0]
         for i in section["ids"][1:] if anchor else section["ids"]:
             store[(env.docname, i)] = anchor
-
-
-def _merge_anchors(app: Sphinx, env, docnames, other) -> None:
-    env.__dict__.setdefault("book_label_anchor", {}).update(
-        {k: v for k, v in other.__dict__.get("book_label_anchor", {}).items() if k[0] in docnames}
-    )
-
-
-def _purge_anchors(app: Sphinx, env, docname: str) -> None:
-    store = env.__dict__.setdefault("book_label_anchor", {})
-    for key in [k for k in store if k[0] == docname]:
-        del store[key]
 
 
 # -- Redirects for anchors that moved (anchors.json) --------------------------------------
@@ -758,9 +759,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _collect)
     app.connect("doctree-read", _record_anchors)
     app.connect("env-purge-doc", _purge)
-    app.connect("env-purge-doc", _purge_anchors)
     app.connect("env-merge-info", _merge)
-    app.connect("env-merge-info", _merge_anchors)
     app.connect("doctree-resolved", _resolved)
     app.connect("html-page-context", _page_context)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
