@@ -110,6 +110,7 @@ extensions = [
     "bookcheck",
     "citations",
     "latexbib",
+    "lazyfigures",
     "pagemeta",  # a meta description on every HTML page
     "printurls",  # marks links whose text is their URL, for the print CSS
     "timeline",

@@ -157,3 +157,17 @@ def test_cite_this_section_copies_a_citation(open_page, site, book):
         assert copied == shown, (fmt, copied)
         label = control.get_attribute("data-label")
         assert f"{first_chapter()}#{label}" in copied, copied
+
+
+def test_figures_load_when_the_reader_comes_to_them(open_page):
+    """A chapter page fetches its map only near it; then the map shows."""
+    opened = open_page("cold-war.html")
+    page = opened.page
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in opened.requests if "/_images/" in url]
+    page.locator("#fig-map-blocs").scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#fig-map-blocs img');"
+        " return i.currentSrc.endsWith('map-blocs.svg') && i.complete && i.naturalWidth > 100; }"
+    )
+    assert [url for url in opened.requests if "/_images/map-blocs.svg" in url], opened.requests
