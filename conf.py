@@ -341,6 +341,8 @@ bibtex_encoding = "utf-8"
 # editors' notes on what is unverified) on the bibliography page.
 bibtex_default_style = "bookfoot"
 bibtex_reference_style = "author_year"
+# docs/_ext/bookcheck.py: every entry must be one these styles can format.
+bookcheck_extra_styles = ["bookfull"]
 # Stable anchors for the bibliography page's entries: #ref-<key in lower case>.
 bibtex_cite_id = "ref-{key}"
 # A heading over each chapter's notes on the web; in the PDF the notes are

@@ -103,16 +103,7 @@ def build_plain_furo(root: Path, dest: Path) -> Path:
 
 def chapter_pages(root: Path) -> list[str]:
     """The chapters, in the order of the Chapters toctree of docs/index.rst."""
-    text = (root / "docs" / "index.rst").read_text(encoding="utf-8")
-    block = text.split(":caption: Chapters", 1)[1]
-    pages = []
-    for line in block.splitlines()[1:]:
-        if line.startswith(".. "):
-            break
-        line = line.strip()
-        if line and not line.startswith(":"):
-            pages.append(f"{line}.html")
-    return pages
+    return [f"{docname}.html" for docname in build.toctree_entries(root, "Chapters")]
 
 
 def weigh(browser, site: Path, page: str) -> dict:

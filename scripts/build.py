@@ -70,6 +70,20 @@ def book_identity(root: Path) -> dict:
     return namespace["BOOK"]
 
 
+def toctree_entries(root: Path, caption: str) -> list[str]:
+    """The documents of the toctree captioned *caption* in docs/index.rst, in order."""
+    text = (root / "docs" / "index.rst").read_text(encoding="utf-8")
+    block = text.split(f":caption: {caption}", 1)[1]
+    entries = []
+    for line in block.splitlines()[1:]:
+        if line.startswith(".. "):
+            break
+        line = line.strip()
+        if line and not line.startswith(":"):
+            entries.append(line)
+    return entries
+
+
 def source_files(root: Path) -> list[Path]:
     return sorted((root / "docs").rglob("*.rst")) + [root / "references.bib"]
 

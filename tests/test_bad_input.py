@@ -91,3 +91,15 @@ def test_character_the_pdf_font_lacks(tiny, snapshot):
     result = run_build(tiny)
     assert_failed_cleanly(tiny, result, f"docs/chapter.rst:{line}:", "the PDF font has no glyph for '漢'")
     assert snapshot(tiny) == before
+
+
+def test_entry_missing_a_field_its_type_needs(tiny, snapshot):
+    before = snapshot(tiny)
+    bib = tiny / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    line = text.count("\n") + 2
+    bib.write_text(text + "\n@incollection{Part2001chapter,\n  author = {Part, Paul},\n  title = {A Chapter},\n"
+                   "  booktitle = {A Book},\n  publisher = {Small Press},\n}\n", encoding="utf-8")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"references.bib:{line}:", "'Part2001chapter' (@incollection) has no 'year' field")
+    assert snapshot(tiny) == before

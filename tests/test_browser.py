@@ -50,29 +50,29 @@ def test_search_finds_a_term_and_links_to_the_section_that_has_it(open_page, sit
 # -- Downloads ----------------------------------------------------------------
 
 
-def test_download_pdf_gives_a_pdf(open_page, site):
-    page = open_page(first_chapter()).page
-    link = page.get_by_role("link", name="Download PDF")
+def download(page, name: str) -> tuple[bytes, str]:
+    """Click the link *name*; what the browser saves, and the server's content type."""
+    link = page.get_by_role("link", name=name)
     with page.expect_download() as info:
         link.click()
     data = open(info.value.path(), "rb").read()
-    assert data.startswith(b"%PDF-"), data[:16]
     response = page.request.get(page.evaluate("a => a.href", link.element_handle()))
-    assert response.headers["content-type"] == "application/pdf"
+    return data, response.headers["content-type"]
+
+
+def test_download_pdf_gives_a_pdf(open_page, site):
+    data, content_type = download(open_page(first_chapter()).page, "Download PDF")
+    assert data.startswith(b"%PDF-"), data[:16]
+    assert content_type == "application/pdf"
 
 
 def test_download_epub_gives_an_epub(open_page, site):
-    page = open_page(first_chapter()).page
-    link = page.get_by_role("link", name="Download EPUB")
-    with page.expect_download() as info:
-        link.click()
-    data = open(info.value.path(), "rb").read()
+    data, content_type = download(open_page(first_chapter()).page, "Download EPUB")
     with zipfile.ZipFile(io.BytesIO(data)) as epub:
         first = epub.infolist()[0]
         assert first.filename == "mimetype"
         assert epub.read("mimetype") == b"application/epub+zip"
-    response = page.request.get(page.evaluate("a => a.href", link.element_handle()))
-    assert response.headers["content-type"] == "application/epub+zip"
+    assert content_type == "application/epub+zip"
 
 
 # -- Light and dark -------------------------------------------------------------

@@ -11,23 +11,14 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from conftest import ROOT
+from conftest import ROOT, build_script
 
 DOCS = ROOT / "docs"
 
 
 def toctree_entries(caption: str) -> list[str]:
     """The documents listed in the toctree of docs/index.rst with *caption*."""
-    text = (DOCS / "index.rst").read_text(encoding="utf-8")
-    block = text.split(f":caption: {caption}", 1)[1]
-    entries = []
-    for line in block.splitlines()[1:]:
-        if line.startswith(".. "):
-            break
-        line = line.strip()
-        if line and not line.startswith(":"):
-            entries.append(line)
-    return entries
+    return build_script.toctree_entries(ROOT, caption)
 
 
 def rst_title(docname: str) -> str:

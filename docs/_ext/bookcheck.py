@@ -31,7 +31,27 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1
 
 
-def check_bibfile(path: Path) -> list[tuple[int | None, str]]:
+def check_fields(text: str, styles: list[str]) -> list[tuple[int | None, str]]:
+    """Every entry that a bibliography style cannot format: a field its type needs is missing."""
+    from pybtex.plugin import find_plugin
+    from pybtex.style.template import FieldIsMissing
+
+    problems = []
+    data = Parser(encoding="utf-8").parse_string(text)
+    for key, entry in data.entries.items():
+        for name in styles:
+            try:
+                find_plugin("pybtex.style.formatting", name)().format_entry(label="", entry=entry)
+            except FieldIsMissing as exc:
+                field = str(exc).split()[1] if len(str(exc).split()) > 1 else str(exc)
+                problems.append(
+                    (_line_of(text, key), f"entry {key!r} (@{entry.type}) has no {field!r} field, which its type needs")
+                )
+                break
+    return problems
+
+
+def check_bibfile(path: Path, styles: list[str] | None = None) -> list[tuple[int | None, str]]:
     """Parse *path* strictly; return (line, message) for each problem."""
     text = path.read_text(encoding="utf-8")
     problems: list[tuple[int | None, str]] = []
@@ -63,6 +83,8 @@ def check_bibfile(path: Path) -> list[tuple[int | None, str]]:
         problems.append((line, f"bibliography data error: {exc}"))
     finally:
         pybtex_errors.set_strict_mode(False)
+    if not problems and styles:
+        problems = check_fields(text, styles)
     return problems
 
 
@@ -71,7 +93,8 @@ def _check(app: Sphinx) -> None:
     for name in app.config.bibtex_bibfiles:
         # Resolved as sphinxcontrib-bibtex resolves it: against conf.py's folder.
         path = (Path(app.confdir) / name).resolve()
-        for line, message in check_bibfile(path):
+        styles = [app.config.bibtex_default_style, *app.config.bookcheck_extra_styles]
+        for line, message in check_bibfile(path, styles):
             logger.error(message, location=f"{path}:{line or 1}", type="bib", subtype="syntax")
             failed = True
     if failed:
@@ -82,6 +105,8 @@ def _check(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # Styles used by a `.. bibliography::` directive besides the default one.
+    app.add_config_value("bookcheck_extra_styles", [], "env", types=[list])
     # Before sphinxcontrib-bibtex's own handler (priority 500) parses the file.
     app.connect("builder-inited", _check, priority=100)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
