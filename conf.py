@@ -200,9 +200,13 @@ _LATEX_PREAMBLE = Template(r"""
 \makeatletter
 % The bibliography is the back-matter chapter that the source gives it:
 % sphinxthebibliography prints the entries in place, with no heading of its own.
+% As Chicago sets a bibliography: alphabetical, no numbers, hanging indent.
 \renewenvironment{sphinxthebibliography}[1]{%
-  \begingroup\def\chapter##1##2{}\begin{thebibliography}{#1}}%
-  {\end{thebibliography}\endgroup}
+  \begin{list}{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}%
+    \setlength{\labelwidth}{0pt}\setlength{\labelsep}{0pt}%
+    \setlength{\itemsep}{0.4\baselineskip}}%
+  \def\@biblabel##1{}\sfcode`\.\@m}%
+  {\end{list}}
 % Running heads: the chapter outside; feet: the edition and the canonical URL
 % on every page, so that a printed or excerpted page can be cited.
 \newcommand{\bookfoot}{\footnotesize\py@HeaderFamily
