@@ -109,6 +109,7 @@ extensions = [
     "bibstyle",
     "bookcheck",
     "citations",
+    "epubstyle",
     "latexbib",
     "lazyfigures",
     "pagemeta",  # a meta description on every HTML page

@@ -252,3 +252,18 @@ def test_every_page_carries_the_books_own_styles(book):
         styles = "".join(tag.get_text() for tag in soup(page).find_all("style"))
         for selector in selectors:
             assert selector in styles, (page.name, selector)
+
+
+def test_epub_note_marks_are_not_bracketed_twice(book):
+    """docutils brackets note marks itself; the EPUB's own sheet switches off
+    the epub theme's second pair of brackets."""
+    import zipfile
+
+    with zipfile.ZipFile(book.epub) as epub:
+        chapter = epub.read(f"{CHAPTERS[0]}.xhtml").decode("utf-8")
+        sheet = epub.read("_static/book-epub.css").decode("utf-8")
+    page = BeautifulSoup(chapter, "lxml")
+    sheets = [link["href"] for link in page.select('link[rel="stylesheet"]')]
+    assert sheets[-1].endswith("book-epub.css"), sheets
+    assert page.select("a.footnote-reference.brackets span.fn-bracket")
+    assert re.search(r"a\.footnote-reference\.brackets:before,\s*a\.footnote-reference\.brackets:after\s*\{\s*content:\s*none", sheet)
