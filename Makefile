@@ -47,8 +47,10 @@ lint: setup
 	@$(PYTHON) -m codespell_lib --skip 'docs/_generated,*/node_modules,package-lock.json,tests/data' \
 		--ignore-words-list "bloc,blocs,covert,nd,juni" docs references.bib README.md conf.py scripts tests
 
+# Dated like the real build, by the last commit (conf.py reads no clock).
 live: setup
-	@$(PYTHON) -m sphinx_autobuild -c . docs _build/live -n -W --keep-going \
+	@SOURCE_DATE_EPOCH=$$($(PYTHON) -c 'import sys; sys.path.insert(0, "scripts"); import build, pathlib; print(build.source_date_epoch(pathlib.Path(".")))') \
+		$(PYTHON) -m sphinx_autobuild -c . docs _build/live -n -W --keep-going \
 		--host 127.0.0.1 --port 8000 --watch references.bib --watch conf.py
 
 bench: setup-bench
