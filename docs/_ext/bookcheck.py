@@ -10,6 +10,7 @@ names no file).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -38,10 +39,12 @@ def check_fields(text: str, styles: list[str]) -> list[tuple[int | None, str]]:
 
     problems = []
     data = Parser(encoding="utf-8").parse_string(text)
+    # Looking a plugin up scans every installed package's entry points: once per style.
+    formatters = [find_plugin("pybtex.style.formatting", name)() for name in styles]
     for key, entry in data.entries.items():
-        for name in styles:
+        for formatter in formatters:
             try:
-                find_plugin("pybtex.style.formatting", name)().format_entry(label="", entry=entry)
+                formatter.format_entry(label="", entry=entry)
             except FieldIsMissing as exc:
                 field = str(exc).split()[1] if len(str(exc).split()) > 1 else str(exc)
                 problems.append(
@@ -90,13 +93,25 @@ def check_bibfile(path: Path, styles: list[str] | None = None) -> list[tuple[int
 
 def _check(app: Sphinx) -> None:
     failed = False
+    styles = [app.config.bibtex_default_style, *app.config.bookcheck_extra_styles]
     for name in app.config.bibtex_bibfiles:
         # Resolved as sphinxcontrib-bibtex resolves it: against conf.py's folder.
         path = (Path(app.confdir) / name).resolve()
-        styles = [app.config.bibtex_default_style, *app.config.bookcheck_extra_styles]
-        for line, message in check_bibfile(path, styles):
+        # A file that passed is not checked again until it changes: formatting
+        # every entry would cost each no-op rebuild a good part of a second.
+        digest = hashlib.sha256((path.read_text(encoding="utf-8") + repr(styles)).encode()).hexdigest()
+        stamp = Path(app.doctreedir) / f"bookcheck-{path.stem}-{digest}.ok"
+        if stamp.exists():
+            continue
+        problems = check_bibfile(path, styles)
+        for line, message in problems:
             logger.error(message, location=f"{path}:{line or 1}", type="bib", subtype="syntax")
             failed = True
+        if not problems:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            for old_stamp in stamp.parent.glob(f"bookcheck-{path.stem}-*.ok"):
+                old_stamp.unlink()
+            stamp.touch()
     if failed:
         # Stop here: sphinxcontrib-bibtex would otherwise fail on the same
         # file with a traceback that names no file.  SystemExit passes
