@@ -108,14 +108,22 @@ extensions = [
     "ariaroles",
     "bibstyle",
     "bookcheck",
-    "citations",
+    "bookcitation",  # the whole book's citation: the directive, the PDF's "How to cite"
+    "booksections",  # the numbered, labelled sections and their URLs (shared)
+    "citebox",  # "Cite this section" on the web, and the citation files
+    "citeformats",  # a citation in each format: Chicago, APA, MLA, BibTeX, RIS, ... (shared)
+    "citemeta",  # Highwire and Dublin Core tags for reference managers
     "epubstyle",
     "latexbib",
     "lazyfigures",
     "pagemeta",  # a meta description on every HTML page
+    "paranumbers",  # paragraph numbers, in the web page's margin and the PDF's
+    "pdfpages",  # each section's page in the PDF: named destinations, read back for the HTML
     "printurls",  # marks links whose text is their URL, for the print CSS
+    "redirects",  # anchors that moved (anchors.json) send readers on
     "timeline",
     "unsourced",
+    "wherecited",  # the bibliography's "Cited in" links to the citing sections
     "bookfigures",
 ]
 
@@ -240,9 +248,9 @@ _LATEX_PREAMBLE = Template(r"""
 \g@addto@macro\backmatter{\setcounter{chapter}{0}%
   \setcounter{figure}{\value{bookfrontfigures}}}
 \makeatother
-% Paragraph numbers in the outer margin, as in the HTML: docs/_ext/citations.py.
+% Paragraph numbers in the outer margin, as in the HTML: docs/_ext/paranumbers.py.
 \newcommand{\bookparagraph}[1]{\marginpar{\footnotesize\color{gray}\P#1}}
-% Replaced by the citation extension with citations in several styles.
+% Replaced by docs/_ext/bookcitation.py with citations in several styles.
 \providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
   $publisher, $year. \url{$url}.}
 """).substitute(_LATEX_VALUES)
@@ -330,7 +338,7 @@ epub_tocdepth = 3
 # -- Options for the book's own extensions (docs/_ext/) ----------------------
 
 # The registry of published anchors (scripts/anchors.py): moved anchors are
-# redirected from the page where they were published.
+# redirected from the page where they were published (docs/_ext/redirects.py).
 book_anchors_file = "anchors.json"  # relative to this file
 
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
