@@ -113,6 +113,7 @@ extensions = [
     "citebox",  # "Cite this section" on the web, and the citation files
     "citeformats",  # a citation in each format: Chicago, APA, MLA, BibTeX, RIS, ... (shared)
     "citemeta",  # Highwire and Dublin Core tags for reference managers
+    "ednotes",  # editorial-note markers, linked both ways
     "epubstyle",
     "latexbib",
     "lazyfigures",
