@@ -8,6 +8,8 @@
 #   make lint     sphinx-lint and codespell over the sources
 #   make live     live preview at http://127.0.0.1:8000 while you write
 #   make bench    time cold and incremental builds; the page budget, Lighthouse
+#   make edition VERSION=2.0 NAME="Second edition"
+#                 publish the clean working tree as an edition (editions.json)
 #   make clean    remove _build/
 #
 # Each target first runs scripts/setup.sh, which creates .venv from the lock
@@ -23,7 +25,7 @@ PYTHON := .venv/bin/python
 BUILD  := $(PYTHON) scripts/build.py
 
 .DEFAULT_GOAL := all
-.PHONY: all html pdf epub test lint live bench clean setup setup-test setup-bench
+.PHONY: all html pdf epub test lint live bench clean setup setup-test setup-bench edition
 
 all html pdf epub: setup
 	@$(BUILD) $@
@@ -55,6 +57,12 @@ live: setup
 
 bench: setup-bench
 	@$(PYTHON) scripts/bench.py
+
+# Two commits: the edition (its name and version in conf.py and CITATION.cff),
+# then its record in editions.json.  See README, "Editions".
+edition: setup
+	@test -n "$(VERSION)" -a -n "$(NAME)" || { echo 'usage: make edition VERSION=2.0 NAME="Second edition"' >&2; exit 2; }
+	@$(PYTHON) scripts/editions.py cut "$(VERSION)" "$(NAME)"
 
 clean:
 	rm -rf _build

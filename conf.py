@@ -45,14 +45,20 @@ BOOK = {
         "Cold War",
         "détente",
     ],
-    # Where the HTML edition is published.  Citations and reference-manager
-    # metadata point here.  Override with BOOK_BASE_URL for another host.
-    "base_url": os.environ.get("BOOK_BASE_URL")
+    # The site that holds every edition (the latest at its root, each
+    # edition under <version>/: scripts/editions.py).  Override with
+    # BOOK_BASE_URL for another host.
+    "site_url": os.environ.get("BOOK_BASE_URL")
     or "https://soviet-us-relations.readthedocs.io/en/latest/",
     # File names of the downloadable editions, placed at the site's root.
     "pdf_name": "soviet-us-relations.pdf",
     "epub_name": "soviet-us-relations.epub",
 }
+
+
+# Where this edition is published, for good: citations, reference-manager
+# metadata and the canonical links name it, never the moving latest.
+BOOK["base_url"] = f"{BOOK['site_url']}{BOOK['version']}/"
 
 
 def _release_date() -> time.struct_time:

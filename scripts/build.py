@@ -52,7 +52,8 @@ def source_date_epoch(root: Path) -> str:
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+            # Recording an edition in editions.json does not redate it.
+            ["git", "-C", str(root), "log", "-1", "--format=%ct", "--", ".", ":(exclude)editions.json"],
             capture_output=True, text=True, check=True,
         ).stdout.strip()
         if out:
@@ -208,8 +209,9 @@ def build_html(root: Path, out: Path, book: dict) -> Path:
     return run_sphinx(root, out, "html")
 
 
-def assemble_site(out: Path, html_dir: Path, downloads: list[Path]) -> Path:
-    """Copy the HTML and the downloads into a new folder, then swap it in."""
+def assemble_site(out: Path, html_dir: Path, downloads: list[Path], root: Path | None = None) -> Path:
+    """Copy the HTML and the downloads into a new folder, with the published
+    editions (scripts/edition_site.py), then swap it in."""
     site = out / "html"
     new = out / ".html-new"
     old = out / ".html-old"
@@ -218,6 +220,13 @@ def assemble_site(out: Path, html_dir: Path, downloads: list[Path]) -> Path:
     shutil.copytree(html_dir, new)
     for path in downloads:
         shutil.copy2(path, new / path.name)
+    if root is not None:
+        import edition_site
+        try:
+            edition_site.add_editions(root, out, new)
+        except edition_site.SiteError as exc:
+            shutil.rmtree(new, ignore_errors=True)
+            raise BuildError(str(exc)) from None
     if site.exists():
         os.replace(site, old)
     os.replace(new, site)
@@ -251,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             downloads = [p for p in (pdf, epub) if p.exists()]
             for missing in {pdf, epub} - set(downloads):
                 print(f"[html] note: {missing.name} is not built yet; `make` builds every edition")
-            site = assemble_site(out, html_dir, downloads)
+            site = assemble_site(out, html_dir, downloads, root)
             print(f"[html] site: {site}")
     except BuildError as exc:
         print(f"\nBUILD FAILED: {exc}", file=sys.stderr)

@@ -1,0 +1,428 @@
+"""Published editions: a small git repository made here, with two editions.
+
+Between version 1.0 and 2.0 of the fixture book one section changes, one
+paragraph is only reworded, one section moves to the other chapter (with a
+redirect in anchors.json), and one is added.  The site built from it must
+serve both editions, each with its own citations, a banner in the older
+one, a changes page with a word-level diff of each changed section, and an
+old edition rebuilt from its commit must come out byte for byte the same.
+HTML only (BOOK_EDITIONS_TARGET=html), to keep it fast.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ROOT, copy_sources
+
+SITE_URL = "https://example.org/book/"
+
+INDEX = """\
+.. _book-index:
+
+==========
+Tiny book
+==========
+
+.. toctree::
+   :caption: Chapters
+   :numbered: 3
+
+   one
+   two
+"""
+
+ONE_V1 = """\
+.. _one:
+
+===
+One
+===
+
+The first chapter opens.
+
+.. _one-stays:
+
+Stays
+=====
+
+This section stays exactly as it was.
+
+.. _one-changes:
+
+Changes
+=======
+
+The treaty was signed in the spring by the two governments.
+
+.. _one-reworded:
+
+Reworded
+========
+
+A paragraph that only changes one word between the editions.
+
+.. _one-moves:
+
+Moves
+=====
+
+This section moves to the second chapter.
+"""
+
+ONE_V2 = """\
+.. _one:
+
+===
+One
+===
+
+The first chapter opens.
+
+.. _one-stays:
+
+Stays
+=====
+
+This section stays exactly as it was.
+
+.. _one-changes:
+
+Changes
+=======
+
+The treaty was signed in the autumn by both governments, after long talks.
+
+.. _one-reworded:
+
+Reworded
+========
+
+A paragraph that only alters one word between the editions.
+"""
+
+TWO_V1 = """\
+.. _two:
+
+===
+Two
+===
+
+The second chapter opens.
+"""
+
+TWO_V2 = """\
+.. _two:
+
+===
+Two
+===
+
+The second chapter opens.
+
+.. _one-moves:
+
+Moves
+=====
+
+This section moves to the second chapter.
+
+.. _two-added:
+
+Added
+=====
+
+A section new in the second edition.
+"""
+
+
+def git(repo: Path, *args: str, epoch: int | None = None) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
+    if epoch:
+        env.update(GIT_AUTHOR_DATE=f"@{epoch} +0000", GIT_COMMITTER_DATE=f"@{epoch} +0000")
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+def write_pages(repo: Path, one: str, two: str) -> None:
+    (repo / "docs" / "index.rst").write_text(INDEX, encoding="utf-8")
+    (repo / "docs" / "one.rst").write_text(one, encoding="utf-8")
+    (repo / "docs" / "two.rst").write_text(two, encoding="utf-8")
+
+
+def cut(repo: Path, version: str, name: str) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
+    result = subprocess.run([sys.executable, str(repo / "scripts" / "editions.py"), "--root", str(repo), "cut", version, name],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+
+
+def build(repo: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, BOOK_BASE_URL=SITE_URL, BOOK_EDITIONS_TARGET="html")
+    env.pop("SOURCE_DATE_EPOCH", None)  # each build dates itself by its commit
+    env.setdefault("SPHINXOPTS", "-n -W -j auto -q")
+    return subprocess.run([sys.executable, str(repo / "scripts" / "build.py"), "html", "--root", str(repo)],
+                          capture_output=True, text=True, env=env)
+
+
+def make_repo(path: Path) -> Path:
+    repo = copy_sources(path, docs=ROOT / "tests" / "roots" / "test-minimal" / "docs",
+                        bib=ROOT / "tests" / "roots" / "test-minimal" / "references.bib")
+    for old in (repo / "docs").glob("*.rst"):
+        old.unlink()
+    shutil.copytree(ROOT / "scripts", repo / "scripts",
+                    ignore=shutil.ignore_patterns("__pycache__", "lighthouse"))
+    for name in ("requirements.txt", "requirements.in", "CITATION.cff"):
+        shutil.copy2(ROOT / name, repo / name)
+    (repo / ".gitignore").write_text("/_build/\n__pycache__/\n/docs/_generated/\n", encoding="utf-8")
+    (repo / "anchors.json").write_text('{"anchors": {}}\n', encoding="utf-8")
+    write_pages(repo, ONE_V1, TWO_V1)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "The book", epoch=1795000000)
+    cut(repo, "1.0", "First edition")
+    write_pages(repo, ONE_V2, TWO_V2)
+    (repo / "anchors.json").write_text(json.dumps({"anchors": {
+        "one-moves": {"page": "one.html", "redirect": "two.html#one-moves"}}}) + "\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "Corrections", epoch=1795100000)
+    cut(repo, "2.0", "Second edition")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    repo = make_repo(tmp_path_factory.mktemp("editions") / "repo")
+    result = build(repo)
+    if result.returncode != 0:
+        pytest.fail(f"the fixture book does not build:\n{result.stdout}{result.stderr}")
+    return repo
+
+
+def page(repo: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((repo / "_build" / "html" / path).read_text(encoding="utf-8"), "lxml")
+
+
+def editions(repo: Path) -> list[dict]:
+    return json.loads((repo / "editions.json").read_text(encoding="utf-8"))["editions"]
+
+
+# -- The record and the cut ----------------------------------------------------------
+
+
+def test_cut_records_each_edition_with_its_commit(published):
+    recorded = editions(published)
+    assert [e["version"] for e in recorded] == ["1.0", "2.0"]
+    for edition in recorded:
+        conf = git(published, "show", f"{edition['commit']}:conf.py")
+        assert f'"version": "{edition["version"]}",' in conf
+        assert f'"edition": "{edition["name"]}",' in conf
+        when = git(published, "show", "-s", "--format=%cs", edition["commit"]).strip()
+        assert edition["date"] == when
+
+
+def test_cut_refuses_an_older_version_and_a_dirty_tree(published, tmp_path):
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, ignore=shutil.ignore_patterns("_build"))
+    script = [sys.executable, str(repo / "scripts" / "editions.py"), "--root", str(repo), "cut"]
+    result = subprocess.run([*script, "1.5", "Again"], capture_output=True, text=True)
+    assert result.returncode != 0 and "not after the last edition, 2.0" in result.stderr
+    (repo / "docs" / "one.rst").write_text(ONE_V1, encoding="utf-8")
+    result = subprocess.run([*script, "3.0", "Third edition"], capture_output=True, text=True)
+    assert result.returncode != 0 and "uncommitted changes" in result.stderr
+    assert [e["version"] for e in editions(repo)] == ["1.0", "2.0"]
+
+
+# -- The layout ------------------------------------------------------------------------
+
+
+def test_each_edition_has_its_folder_and_the_latest_is_at_the_root(published):
+    site = published / "_build" / "html"
+    for version in ("1.0", "2.0"):
+        assert (site / version / "one.html").is_file()
+    assert "The treaty was signed in the spring" in (site / "1.0" / "one.html").read_text(encoding="utf-8")
+    assert "signed in the autumn" in (site / "one.html").read_text(encoding="utf-8")
+    # The latest at the root is the newest edition: same words, same citations.
+    latest = page(published, "one.html").find("article")
+    newest = page(published, "2.0/one.html").find("article")
+    for tag in (latest, newest):
+        for extra in tag.select(".book-edition, .book-edition-section"):
+            extra.decompose()
+    assert str(latest) == str(newest)
+
+
+def test_every_page_says_which_edition_it_is(published):
+    dates = {e["version"]: e["date"] for e in editions(published)}
+    for path, version in (("one.html", "2.0"), ("2.0/two.html", "2.0"), ("1.0/one.html", "1.0")):
+        line = page(published, path).select_one("aside.book-edition").get_text(" ", strip=True)
+        assert f"version {version}" in line
+        year, month, day = dates[version].split("-")
+        assert f"{int(day)} " in line and year in line
+
+
+# -- Citations cite the edition ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("folder,version", [("1.0/", "1.0"), ("2.0/", "2.0"), ("", "2.0")])
+def test_citations_name_the_editions_own_url(published, folder, version):
+    base = f"{SITE_URL}{version}/"
+    soup = page(published, f"{folder}one.html")
+    assert soup.find("meta", attrs={"name": "citation_public_url"})["content"] == f"{base}one.html"
+    assert soup.find("link", rel="canonical")["href"] == f"{base}one.html"
+    box = soup.select_one('details.cite-this[data-label="one-stays"]')
+    assert f"{base}one.html#one-stays" in box.get_text()
+    bib = (published / "_build" / "html" / folder / "_static" / "cite" / "one-stays.bib").read_text(encoding="utf-8")
+    assert f"{base}one.html#one-stays" in bib
+    assert "/latest" not in bib.replace(SITE_URL, "")
+    for other in {"1.0", "2.0"} - {version}:
+        assert f"{SITE_URL}{other}/" not in str(soup)
+
+
+# -- The banner and the links between editions ---------------------------------------------
+
+
+def test_older_edition_links_to_the_same_section_in_the_latest(published):
+    soup = page(published, "1.0/one.html")
+    banner = soup.select_one("aside.book-edition")
+    assert "newer edition" in banner.get_text()
+    assert banner.find("a", string=re.compile("this page in the latest"))["href"] == "../one.html"
+    links = {}
+    for heading in soup.select("section > h2"):
+        label = heading.find_previous_sibling("span")["id"]
+        row = heading.find_next_sibling("p", class_="book-edition-section")
+        links[label] = [a["href"] for a in row.find_all("a")]
+    # The moved section: to its new page, by anchors.json's redirect.
+    assert links["one-moves"] == ["../two.html#one-moves", "../changes/1.0-2.0.html#one-moves"]
+    assert links["one-changes"] == ["../one.html#one-changes", "../changes/1.0-2.0.html#one-changes"]
+    for hrefs in links.values():
+        for href in hrefs:
+            target, _, anchor = href.partition("#")
+            ids = {tag["id"] for tag in page(published, f"1.0/{target}").find_all(id=True)}
+            assert anchor in ids, href
+
+
+def test_the_latest_links_each_section_to_earlier_editions(published):
+    soup = page(published, "two.html")
+    row = soup.find("span", id="one-moves").find_next_sibling("p", class_="book-edition-section")
+    hrefs = [a["href"] for a in row.find_all("a")]
+    assert hrefs == ["1.0/one.html#one-moves", "changes/1.0-2.0.html#one-moves"]
+    added = soup.find("span", id="two-added").find_next_sibling(["p", "section"])
+    assert "book-edition-section" not in (added.get("class") or [])
+    assert page(published, "2.0/one.html").select_one("aside.book-edition").find("a", string="1.0")
+
+
+def test_the_latest_keeps_the_redirect_of_the_moved_section(published):
+    text = (published / "_build" / "html" / "one.html").read_text(encoding="utf-8")
+    assert '"one-moves": "two.html#one-moves"' in text
+
+
+# -- What changed -------------------------------------------------------------------------------
+
+
+def test_changes_page_lists_and_counts_by_label(published):
+    soup = page(published, "changes/1.0-2.0.html")
+    counts = {li.a.get_text(): li.get_text() for li in soup.select("ul.counts li")}
+    assert counts == {"Added": "Added: 1", "Changed": "Changed: 2", "Moved": "Moved: 1", "Retired": "Retired: 0"}
+
+    def labels(kind):
+        return [code.get_text() for code in soup.find("h2", id=kind).find_next_sibling("ul").select("li > code")]
+    assert labels("added") == ["two-added"]
+    assert labels("changed") == ["one-changes", "one-reworded"]
+    assert labels("moved") == ["one-moves"]
+
+
+def diff_of(soup, label):
+    return soup.find("section", id=label).select_one("p.diff")
+
+
+def test_each_changed_section_has_a_word_diff_for_eyes_and_screen_readers(published):
+    soup = page(published, "changes/1.0-2.0.html")
+    reworded = diff_of(soup, "one-reworded")
+    assert [d.get_text() for d in reworded.find_all("del")] == ["[deleted: changes]"]
+    assert [i.get_text() for i in reworded.find_all("ins")] == ["[added: alters]"]
+    changed = diff_of(soup, "one-changes")
+    deleted = " ".join(d.get_text() for d in changed.find_all("del"))
+    added = " ".join(i.get_text() for i in changed.find_all("ins"))
+    assert "spring" in deleted and "autumn" in added and "long talks" in added
+    for mark in changed.find_all(["del", "ins"]):
+        assert mark.select_one(".visually-hidden")
+    # Struck through and underlined, not told by colour alone.
+    style = soup.find("style").get_text()
+    assert re.search(r"del\{[^}]*text-decoration:line-through", style)
+    assert re.search(r"ins\{[^}]*text-decoration:underline", style)
+    # Read without the mark-up, the diff is the new text with the old words.
+    for d in changed.find_all("del"):
+        d.decompose()
+    for hidden in changed.select(".visually-hidden"):
+        hidden.decompose()
+    assert re.sub(r"\s+", " ", changed.get_text()).strip() == (
+        "The treaty was signed in the autumn by both governments, after long talks.")
+
+
+def test_every_label_of_an_edition_has_an_anchor_on_its_changes_page(published):
+    ids = {tag["id"] for tag in page(published, "changes/1.0-2.0.html").find_all(id=True)}
+    for label in ("one", "one-stays", "one-changes", "one-reworded", "one-moves", "two", "two-added"):
+        assert label in ids
+
+
+# -- Every published label resolves ------------------------------------------------------------
+
+
+def test_a_label_gone_without_redirect_fails_and_keeps_the_last_site(published, tmp_path):
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True)
+    before = (repo / "_build" / "html" / "one.html").read_bytes()
+    retired = ONE_V2[:ONE_V2.index(".. _one-reworded:")]
+    (repo / "docs" / "one.rst").write_text(retired, encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "Retire a section")
+    result = build(repo)
+    assert result.returncode != 0
+    assert "anchors.json" in result.stderr and "one-reworded" in result.stderr
+    assert (repo / "_build" / "html" / "one.html").read_bytes() == before
+    # With a redirect it builds: the working draft at the root, the section
+    # retired on the changes page, and the old edition's link redirected.
+    registry = json.loads((repo / "anchors.json").read_text(encoding="utf-8"))
+    registry["anchors"]["one-reworded"] = {"page": "one.html", "redirect": "one.html#one-changes"}
+    (repo / "anchors.json").write_text(json.dumps(registry), encoding="utf-8")
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((repo / "_build" / "html" / "changes" / "2.0-latest.html").read_text(encoding="utf-8"), "lxml")
+    assert [li.get_text() for li in soup.select("ul.counts li")][3] == "Retired: 1"
+    assert soup.find(id="one-reworded").name == "li"
+    banner = BeautifulSoup((repo / "_build" / "html" / "one.html").read_text(encoding="utf-8"), "lxml").select_one(
+        "aside.book-edition").get_text(" ", strip=True)
+    assert "working draft" in banner
+    old = BeautifulSoup((repo / "_build" / "html" / "1.0" / "one.html").read_text(encoding="utf-8"), "lxml")
+    row = old.find("span", id="one-reworded").find_next_sibling("p", class_="book-edition-section")
+    assert row.a["href"] == "../one.html#one-changes"
+
+
+# -- Reproducible ---------------------------------------------------------------------------------
+
+
+def test_rebuilding_an_old_edition_gives_the_same_bytes(published, tmp_path):
+    commit = editions(published)[0]["commit"]
+    cache = published / "_build" / "editions" / commit / "html"
+    kept = tmp_path / "kept"
+    shutil.copytree(cache, kept)
+    shutil.rmtree(cache.parent)
+    result = build(published)
+    assert result.returncode == 0, result.stdout + result.stderr
+    compared = filecmp.dircmp(kept, cache)
+
+    def differences(cmp):
+        out = cmp.left_only + cmp.right_only + cmp.diff_files
+        for sub in cmp.subdirs.values():
+            out += differences(sub)
+        return out
+    assert differences(compared) == []
