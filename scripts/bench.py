@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Time the builds, and weigh the pages, on this machine (a benchmark, not a test).
 
-    python scripts/bench.py [--skip times,budget,lighthouse]
+    python scripts/bench.py [--skip times,editions,budget,lighthouse]
 
 Prints, for a copy of the sources in a temporary folder:
   - a cold build of each edition (PDF, EPUB, HTML), each from nothing;
   - an HTML rebuild with nothing changed;
   - an HTML rebuild after touching one chapter;
+  - in a clone of the repository, the site with every published edition
+    (editions.json): cold, again with nothing changed, and after cutting one
+    more edition (which builds only it and the latest);
 against the targets the project sets for a 2-core machine.  Then:
   - the page budget: for each chapter page as Chromium loads it from a
     loopback server, the bytes (raw and gzip) of the HTML and of every
@@ -203,7 +206,7 @@ def lighthouse(root: Path, site: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip", default="", help="comma-separated: times, budget, lighthouse")
+    parser.add_argument("--skip", default="", help="comma-separated: times, editions, budget, lighthouse")
     skip = set(filter(None, parser.parse_args().skip.split(",")))
     os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch(ROOT)
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
@@ -215,6 +218,8 @@ def main() -> int:
             timed(root, "all")
         else:
             build_times(root)
+        if "editions" not in skip:
+            edition_times()
         site = root / "_build" / "html"
         ok = True
         if "budget" not in skip:
@@ -222,6 +227,38 @@ def main() -> int:
         if "lighthouse" not in skip:
             lighthouse(root, site)
     return 0 if ok else 1
+
+
+def edition_times() -> None:
+    """Time the site of every published edition, in a clone of this repository:
+    cold, with nothing changed, and after cutting one more edition."""
+    import editions
+    with tempfile.TemporaryDirectory(prefix="book-bench-editions-") as tmp:
+        clone = Path(tmp) / "book"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # each edition dates itself
+        try:
+            recorded = editions.load(clone)
+            rows = [(f"cold, {len(recorded)} editions and the latest", timed(clone, "all"), None),
+                    ("HTML, nothing changed", timed(clone, "html"), TARGETS["HTML, nothing changed"])]
+            last = recorded[-1].key if recorded else (0, 0)
+            version = f"{last[0]}.{last[1] + 1}"
+            env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
+                       GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
+            chapter = build.toctree_entries(clone, "Chapters")[0]
+            with (clone / "docs" / f"{chapter}.rst").open("a", encoding="utf-8") as fh:
+                fh.write("\nA sentence added for the benchmark.\n")
+            subprocess.run(["git", "-C", str(clone), "commit", "-qam", "bench"], check=True, env=env)
+            subprocess.run([sys.executable, str(clone / "scripts" / "editions.py"), "--root", str(clone),
+                            "cut", version, "Bench edition"], check=True, env=env, capture_output=True)
+            rows.append((f"adding edition {version}", timed(clone, "all"), None))
+        finally:
+            if env_epoch:
+                os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+    print("Published editions (editions.json), seconds:")
+    for what, seconds, target in rows:
+        mark = "" if target is None else ("  ok" if seconds <= target else "  OVER")
+        print(f"  {what:32} {seconds:7.1f} {'' if target is None else f'{target:7.1f}'}{mark}")
 
 
 def build_times(root: Path) -> None:
