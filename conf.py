@@ -120,6 +120,7 @@ extensions = [
     "citeformats",  # a citation in each format: Chicago, APA, MLA, BibTeX, RIS, ... (shared)
     "citemeta",  # Highwire and Dublin Core tags for reference managers
     "ednotes",  # editorial-note markers, linked both ways
+    "editionchanges",  # the PDF's list of what changed since the previous edition (editions.json)
     "epubstyle",
     "latexbib",
     "lazyfigures",

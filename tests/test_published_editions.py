@@ -426,3 +426,28 @@ def test_rebuilding_an_old_edition_gives_the_same_bytes(published, tmp_path):
             out += differences(sub)
         return out
     assert differences(compared) == []
+
+
+# -- The PDF's list of what changed -----------------------------------------------------------------
+
+
+def test_the_pdf_lists_what_changed_since_the_previous_edition(published):
+    """The working tree is edition 2.0: its PDF lists the changes since 1.0."""
+    env = dict(os.environ, BOOK_BASE_URL=SITE_URL)
+    env.pop("SOURCE_DATE_EPOCH", None)
+    env.setdefault("SPHINXOPTS", "-n -W -j auto -q")
+    result = subprocess.run([sys.executable, str(published / "scripts" / "build.py"), "pdf", "--root", str(published)],
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pdf = published / "_build" / "work" / "latex" / build_identity(published)["pdf_name"]
+    text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
+    assert "What changed since version 1.0" in text
+    assert "Added (1) Added (two-added)." in text
+    assert "Changed (2) Changes (one-changes); Reworded (one-reworded)." in text
+    assert "Moved (1) Moves (one-moves)." in text
+    assert "Retired (0) None." in text
+
+
+def build_identity(repo: Path) -> dict:
+    from conftest import build_script
+    return build_script.book_identity(repo)
