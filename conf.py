@@ -124,6 +124,7 @@ extensions = [
     "epubstyle",
     "latexbib",
     "lazyfigures",
+    "notes",  # the :note: role: Chicago notes from references.bib
     "pagemeta",  # a meta description on every HTML page
     "paranumbers",  # paragraph numbers, in the web page's margin and the PDF's
     "pdfpages",  # each section's page in the PDF: named destinations, read back for the HTML
