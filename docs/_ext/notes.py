@@ -24,16 +24,15 @@ chapter under a "Notes" heading, each mark linking to its note and each note
 back to its mark.  An unknown key or a malformed locator stops the build with
 the file and line of the mark and what to write instead.
 
-The keys each labelled section cites are kept in the environment
-(``book_note_cites``: docname → [(key, section label)]) for the bibliography's
-"cited in" links.
+Each mark keeps the keys of its sources (``book_keys``), which the
+bibliography's "cited in" links read (docs/_ext/wherecited.py).
 """
 
 from __future__ import annotations
 
 import difflib
-import html
 import re
+from pathlib import Path
 from html.parser import HTMLParser
 
 from docutils import nodes
@@ -375,16 +374,6 @@ def html_to_nodes(text: str) -> list[nodes.Node]:
     return list(parser.stack[0].children)
 
 
-def _section_label(node: nodes.Node, labels: dict[str, str]) -> str | None:
-    while node is not None:
-        if isinstance(node, nodes.section):
-            for i in node["ids"]:
-                if i in labels:
-                    return labels[i]
-        node = node.parent
-    return None
-
-
 class NotesTransform(Transform):
     """At read time, before docutils numbers footnotes: render the chapter's
     notes in order and turn each mark into a numbered footnote."""
@@ -397,6 +386,9 @@ class NotesTransform(Transform):
         marks = list(self.document.findall(note_mark))
         if not marks:
             return
+        # A change to references.bib re-reads the chapters that cite it.
+        for bibfile in env.get_domain("cite").bibdata.bibfiles:
+            env.note_dependency(str(Path(bibfile).resolve()))
         entries = _bib_entries(env)
         keys = sorted({key for mark in marks for key, _l, _v in mark["sources"]})
         items = [bibcsl.csl_item(key, entries[key]) for key in keys]
@@ -432,42 +424,9 @@ class NotesTransform(Transform):
         last.extend(footnotes)
 
 
-def _collect(app: Sphinx, doctree: nodes.document) -> None:
-    """At read time, once the labels are known: which labelled section cites which key."""
-    env = app.env
-    labels = {labelid: name for name, (doc, labelid, _t) in env.get_domain("std").labels.items() if doc == env.docname}
-    env.__dict__.setdefault("book_note_cites", {})[env.docname] = [
-        (key, _section_label(ref, labels))
-        for ref in doctree.findall(nodes.footnote_reference)
-        for key in ref.get("book_keys", [])
-    ]
-
-
-# -- Environment: per document, parallel-safe --------------------------------------------
-
-
-def _purge(app: Sphinx, env, docname: str) -> None:
-    env.__dict__.setdefault("book_note_cites", {}).pop(docname, None)
-
-
-def _merge(app: Sphinx, env, docnames, other) -> None:
-    store = env.__dict__.setdefault("book_note_cites", {})
-    for docname, cites in other.__dict__.get("book_note_cites", {}).items():
-        if docname in docnames:
-            store[docname] = cites
-
-
-def cited_in(env) -> dict[str, list[tuple[str, str | None]]]:
-    """docname -> [(key, section label)] for every source of every note."""
-    return env.__dict__.get("book_note_cites", {})
-
-
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_node(note_mark)
     app.add_role("note", NoteRole())
     app.add_transform(NotesTransform)
-    app.connect("doctree-read", _collect)
-    app.connect("env-purge-doc", _purge)
-    app.connect("env-merge-info", _merge)
-    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

