@@ -24,6 +24,12 @@ TYPES = {
     "article": "article-journal",
     "book": "book",
     "booklet": "pamphlet",
+    "collection": "book",  # biblatex: an edited volume
+    "mvbook": "book",
+    "mvcollection": "book",
+    "online": "webpage",
+    "report": "report",
+    "thesis": "thesis",
     "inbook": "chapter",
     "incollection": "chapter",
     "inproceedings": "paper-conference",
@@ -92,6 +98,7 @@ def name(person) -> dict:
 
 def _date(fields) -> dict | None:
     if "date" in fields:
+        # "XXXX": biblatex's form for a date nobody saw.
         parts = [int(p) for p in re.findall(r"\d+", fields["date"])[:3]]
         return {"date-parts": [parts]} if parts else None
     if "year" not in fields:
@@ -133,9 +140,12 @@ def csl_item(key: str, entry) -> dict:
             item[role] = [name(p) for p in entry.persons[role]]
     title_ = title(fields.get("title", ""))
     container = fields.get("booktitle") or fields.get("journal")
-    if kind == "inbook":
+    if kind == "inbook" or "chapter" in fields:
+        # A chapter: biblatex writes a chapter of a one-author book as the
+        # book with its chapter field.
         number, chapter_title = _chapter(fields.get("chapter", ""))
         if chapter_title:
+            item["type"] = "chapter"
             item["title"], item["container-title"] = chapter_title, title_
         else:
             item["type"], item["title"] = "book", title_
