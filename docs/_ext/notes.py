@@ -130,7 +130,7 @@ _LOWER_IN_TITLES = (
     "around as aside astride at athwart atop barring before behind below beneath beside besides between beyond "
     "but by circa despite down during et except for forenenst from given in inside into lest like modulo near "
     "next notwithstanding of off on onto out over per plus pro qua sans since than through thru throughout "
-    "thruout till to toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with "
+    "till to toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with "
     "within without or yet so and nor a an the de d' von van c ca"
 ).split()
 _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){2,}$")
