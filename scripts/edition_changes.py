@@ -36,8 +36,10 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # What is not the section's words: permalinks, paragraph numbers, the cite
 # box, tables of contents (they list other sections), and what the site
 # assembly adds.
+# Note marks are left out too: renumbering them is no change of the words
+# (the notes themselves, at the chapter's end, are compared).
 NOT_TEXT = ("a.headerlink", "a.para-num", "details.cite-this", "div.toctree-wrapper",
-            ".book-edition-section", ".book-edition")
+            "a.footnote-reference", ".book-edition-section", ".book-edition")
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def _clean(element):
 def _squash(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     # get_text(" ") puts a space before punctuation that followed an element.
-    return re.sub(r" ([,.;:!?)\]’”])", r"\1", text).replace("( ", "(")
+    return re.sub(r" ([,.;:!?)\]’”])", r"\1", text).replace("( ", "(").replace("[ ", "[")
 
 
 @dataclass

@@ -126,7 +126,9 @@ def build_edition(root: Path, out: Path, edition: record.Edition) -> Path:
 
 def cached_sections(built: Path) -> dict:
     """The sections of a cached edition, read from its HTML once."""
-    store = built.parent / "sections.json"
+    # Named by the code that reads them: a change to it reads them again.
+    reader = hashlib.sha256(Path(edition_changes.__file__).read_bytes()).hexdigest()[:12]
+    store = built.parent / f"sections-{reader}.json"
     if store.is_file():
         data = json.loads(store.read_text(encoding="utf-8"))
         return {label: edition_changes.Section(**fields) for label, fields in data.items()}
@@ -154,7 +156,7 @@ def rewrite(path: Path, text: str) -> None:
 # -- The site --------------------------------------------------------------------------
 
 STYLE = """<style>
-.book-edition{margin:0 0 1rem;padding:.5rem .75rem;border:1px solid currentColor;border-radius:.25rem;font-size:.875rem}
+.book-edition{clear:both;margin:0 0 1rem;padding:.5rem .75rem;border:1px solid currentColor;border-radius:.25rem;font-size:.875rem}
 .book-edition p{margin:.25rem 0}
 .book-edition-section{font-size:.8125rem;margin:.25rem 0 .75rem}
 </style>

