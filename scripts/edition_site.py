@@ -124,15 +124,17 @@ def build_edition(root: Path, out: Path, edition: record.Edition) -> Path:
     return site
 
 
-def cached_sections(built: Path) -> dict:
-    """The sections of a cached edition, read from its HTML once."""
-    # Named by the code that reads them: a change to it reads them again.
-    reader = hashlib.sha256(Path(edition_changes.__file__).read_bytes()).hexdigest()[:12]
-    store = built.parent / f"sections-{reader}.json"
+def cached_sections(built: Path, out: Path) -> dict:
+    """The sections of a built site, read from its HTML once for its bytes."""
+    key = hashlib.sha256(Path(edition_changes.__file__).read_bytes())
+    for page in sorted(built.glob("*.html")):
+        key.update(page.name.encode() + b"\0" + page.read_bytes())
+    store = out / "editions" / "sections" / f"{key.hexdigest()[:24]}.json"
     if store.is_file():
         data = json.loads(store.read_text(encoding="utf-8"))
         return {label: edition_changes.Section(**fields) for label, fields in data.items()}
     found = edition_changes.sections_of(built)
+    store.parent.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps({label: vars(s) for label, s in found.items()}, ensure_ascii=False), encoding="utf-8")
     return found
 
@@ -269,10 +271,10 @@ def add_editions(root: Path, out: Path, site: Path) -> None:
     latest = (Shown(identity["version"], identity["edition"], identity["date_long"], "", "latest") if draft
               else Shown(newest.version, newest.name, newest.date_long, "", newest.version))
     everyone = shown + [latest] if draft else shown
-    sections = {"latest": edition_changes.sections_of(site)} if draft else {}
+    sections = {"latest": cached_sections(site, out)} if draft else {}
     for edition, entry in zip(recorded, shown):
         built = build_edition(root, out, edition)
-        sections[entry.slug] = cached_sections(built)
+        sections[entry.slug] = cached_sections(built, out)
         if (site / entry.version).exists():
             raise SiteError(f"the site already has a folder {entry.version}/: an edition's version must not be a page's name")
         link_tree(built, site / entry.version)
@@ -290,11 +292,21 @@ def add_editions(root: Path, out: Path, site: Path) -> None:
     pairs |= {(older.slug, everyone[-1].slug) for older in everyone[:-1]}
     (site / "changes").mkdir(exist_ok=True)
     by_slug = {s.slug: s for s in everyone}
+    reader = hashlib.sha256(Path(edition_changes.__file__).read_bytes())
     for a, b in sorted(pairs):
-        comparison = edition_changes.compare(sections[a], sections[b])
-        page = edition_changes.changes_page(comparison, by_slug[a], by_slug[b],
-                                            f"../{by_slug[a].folder}", f"../{by_slug[b].folder}")
-        (site / "changes" / f"{a}-{b}.html").write_text(page, encoding="utf-8")
+        # Kept by what they are made of: a build with nothing changed diffs nothing.
+        key = reader.copy()
+        key.update(json.dumps([vars(by_slug[a]), vars(by_slug[b]),
+                               {k: vars(s) for k, s in sorted(sections[a].items())},
+                               {k: vars(s) for k, s in sorted(sections[b].items())}]).encode())
+        kept = out / "editions" / "changes" / f"{key.hexdigest()[:24]}.html"
+        if not kept.is_file():
+            comparison = edition_changes.compare(sections[a], sections[b])
+            page = edition_changes.changes_page(comparison, by_slug[a], by_slug[b],
+                                                f"../{by_slug[a].folder}", f"../{by_slug[b].folder}")
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(page, encoding="utf-8")
+        shutil.copy2(kept, site / "changes" / f"{a}-{b}.html")
     for entry in everyone if draft else [*everyone, latest]:
         folder = site / entry.folder if entry.folder else site
         for path in sorted(folder.glob("*.html")):
