@@ -59,6 +59,13 @@ BOOK = {
 # Where this edition is published, for good: citations, reference-manager
 # metadata and the canonical links name it, never the moving latest.
 BOOK["base_url"] = f"{BOOK['site_url']}{BOOK['version']}/"
+# A working draft is not an edition: the sources are not those of the newest
+# edition's commit (scripts/edition_site.py tells the build so).  It says so,
+# and its citations name the site's root, where it is, not an edition's URL.
+if os.environ.get("BOOK_DRAFT_AFTER"):
+    BOOK["edition"] = "Working draft"
+    BOOK["version"] = f"{os.environ['BOOK_DRAFT_AFTER']}+draft"
+    BOOK["base_url"] = BOOK["site_url"]
 
 
 def _release_date() -> time.struct_time:

@@ -243,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     out = (args.out or root / "_build").resolve()
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    import edition_site
+    edition_site.mark_draft(root)  # sets or clears BOOK_DRAFT_AFTER for conf.py
     book = book_identity(root)
     started = time.monotonic()
     work = out / "work"

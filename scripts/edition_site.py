@@ -111,6 +111,7 @@ def build_edition(root: Path, out: Path, edition: record.Edition) -> Path:
     epoch = git(root, "show", "-s", "--format=%ct", edition.commit).strip()
     env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, BOOK_EDITION_BUILD=edition.version, BOOK_GIT_DIR=str(root))
     env.pop("BOOK_PDF", None)
+    env.pop("BOOK_DRAFT_AFTER", None)
     build_out = cache / "build"
     result = subprocess.run(
         [python_for(root, out, src), str(src / "scripts" / "build.py"), target, "--root", str(src), "--out", str(build_out)],
@@ -247,6 +248,30 @@ def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections
     return text.replace("</head>", STYLE + "</head>", 1)
 
 
+def draft_after(root: Path) -> record.Edition | None:
+    """The newest edition, when the working tree's sources are not its commit's."""
+    if os.environ.get("BOOK_EDITION_BUILD") or not is_git(root):
+        return None
+    try:
+        recorded = record.load(root)
+    except record.EditionError:
+        return None  # add_editions says what is wrong
+    if not recorded:
+        return None
+    differs = subprocess.run(
+        ["git", "-C", str(root), "diff", "--quiet", recorded[-1].commit, "--", ".", ":(exclude)editions.json"],
+    ).returncode != 0
+    return recorded[-1] if differs else None
+
+
+def mark_draft(root: Path) -> None:
+    """Tell conf.py (BOOK_DRAFT_AFTER) whether this build is a working draft."""
+    os.environ.pop("BOOK_DRAFT_AFTER", None)
+    newest = draft_after(root)
+    if newest is not None:
+        os.environ["BOOK_DRAFT_AFTER"] = newest.version
+
+
 def add_editions(root: Path, out: Path, site: Path) -> None:
     """Put every recorded edition into *site* (the new site, the latest at its root).
 
@@ -261,14 +286,11 @@ def add_editions(root: Path, out: Path, site: Path) -> None:
         raise SiteError(str(exc)) from None
     if not recorded:
         return
-    identity = _identity(root)
     newest = recorded[-1]
-    draft = subprocess.run(
-        ["git", "-C", str(root), "diff", "--quiet", newest.commit, "--", ".", ":(exclude)editions.json"],
-    ).returncode != 0
+    draft = draft_after(root) is not None
     shown = [Shown(e.version, e.name, e.date_long, f"{e.version}/", e.version) for e in recorded]
-    # The root: the working draft, or the newest edition again.
-    latest = (Shown(identity["version"], identity["edition"], identity["date_long"], "", "latest") if draft
+    # The root: the working draft (after the newest edition), or the newest edition again.
+    latest = (Shown(newest.version, newest.name, _identity(root)["date_long"], "", "latest") if draft
               else Shown(newest.version, newest.name, newest.date_long, "", newest.version))
     everyone = shown + [latest] if draft else shown
     sections = {"latest": cached_sections(site, out)} if draft else {}

@@ -402,6 +402,12 @@ def test_a_label_gone_without_redirect_fails_and_keeps_the_last_site(published, 
     banner = BeautifulSoup((repo / "_build" / "html" / "one.html").read_text(encoding="utf-8"), "lxml").select_one(
         "aside.book-edition").get_text(" ", strip=True)
     assert "working draft" in banner
+    # A draft is not an edition: it says so, and its citations name the site's root.
+    draft = BeautifulSoup((repo / "_build" / "html" / "one.html").read_text(encoding="utf-8"), "lxml")
+    assert draft.find("meta", attrs={"name": "citation_public_url"})["content"] == f"{SITE_URL}one.html"
+    box = draft.select_one('details.cite-this[data-label="one-stays"]').get_text(" ")
+    assert "Working draft" in box and f"{SITE_URL}one.html#one-stays" in box
+    assert f"{SITE_URL}2.0/" not in str(draft.find("article"))
     old = BeautifulSoup((repo / "_build" / "html" / "1.0" / "one.html").read_text(encoding="utf-8"), "lxml")
     row = old.find("span", id="one-reworded").find_next_sibling("p", class_="book-edition-section")
     assert row.a["href"] == "../one.html#one-changes"

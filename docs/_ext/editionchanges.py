@@ -69,12 +69,16 @@ def _git(gitdir: Path, *args: str) -> str | None:
 
 
 def previous_edition(confdir: Path, version: str) -> dict | None:
+    """The edition before *version*; for a working draft ("1.0+draft"), the
+    edition it follows."""
     path = confdir / "editions.json"
     if not path.is_file():
         return None
-    key = tuple(int(p) for p in version.split("."))
+    base, _, draft = version.partition("+")
+    key = tuple(int(p) for p in base.split("."))
     earlier = [e for e in json.loads(path.read_text(encoding="utf-8")).get("editions", [])
-               if tuple(int(p) for p in e["version"].split(".")) < key]
+               if (tuple(int(p) for p in e["version"].split(".")) <= key if draft
+                   else tuple(int(p) for p in e["version"].split(".")) < key)]
     return earlier[-1] if earlier else None
 
 
