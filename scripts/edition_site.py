@@ -223,7 +223,8 @@ def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections
         if not is_latest:
             place = latest_place(label, sections[newest.slug], registry)
             if place:
-                links.append(f'<a href="{up}{place}">This section in the latest edition</a>')
+                links.append(f'<a href="{up}{place}">This section in the '
+                             f'{"working draft" if newest.slug == "latest" else "latest edition"}</a>')
             if (shown.slug, newest.slug) in pairs:
                 links.append(f'<a href="{up}changes/{shown.slug}-{newest.slug}.html#{label}">what changed in it since</a>')
         else:
