@@ -165,7 +165,13 @@ STYLE = """<style>
 </style>
 """
 ARTICLE = '<article role="main" id="furo-main-content">'
-LABELLED_HEADING = re.compile(r'((?:<span id="([^"]+)"></span>)+)(<h([1-6])\b.*?</h\4>)', re.S)
+# A section's heading, with the empty spans (labels) before it; a label that
+# is also the heading's slug is the section's own id.
+SECTION_HEADING = re.compile(r'<section id="([^"]+)">\s*((?:<span id="[^"]+"></span>)*)<h([1-6])\b.*?</h\3>', re.S)
+
+
+def ids_of(match: re.Match) -> list[str]:
+    return re.findall(r'id="([^"]+)"', match.group(2)) + [match.group(1)]
 
 
 def latest_place(label: str, latest: dict, registry: dict) -> str | None:
@@ -183,7 +189,7 @@ def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections
     newest = everyone[-1]
     is_latest = shown.slug == newest.slug
     here = sections[shown.slug]
-    labels = [m.group(2) for m in LABELLED_HEADING.finditer(text)]
+    labels = [i for m in SECTION_HEADING.finditer(text) for i in ids_of(m) if i in here]
 
     def name(s: Shown) -> str:
         return "working draft" if s.slug == "latest" else s.version
@@ -216,8 +222,8 @@ def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections
     banner = f'<aside class="book-edition" aria-label="Edition">{"".join(lines)}</aside>'
 
     def section_links(match: re.Match) -> str:
-        label = match.group(2)
-        if label not in here:
+        label = next((i for i in ids_of(match) if i in here), None)
+        if label is None:
             return match.group(0)
         links = []
         if not is_latest:
@@ -241,7 +247,7 @@ def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections
             return match.group(0)
         return match.group(0) + f'\n<p class="book-edition-section">{" · ".join(links)}</p>'
 
-    text = LABELLED_HEADING.sub(section_links, text)
+    text = SECTION_HEADING.sub(section_links, text)
     if ARTICLE in text:
         text = text.replace(ARTICLE, ARTICLE + "\n" + banner, 1)
     elif "<body>" in text:

@@ -304,6 +304,9 @@ def test_older_edition_links_to_the_same_section_in_the_latest(published):
     # The moved section: to its new page, by anchors.json's redirect.
     assert links["one-moves"] == ["../two.html#one-moves", "../changes/1.0-2.0.html#one-moves"]
     assert links["one-changes"] == ["../one.html#one-changes", "../changes/1.0-2.0.html#one-changes"]
+    # The chapter too, whose label is its heading's own id.
+    chapter = soup.find("section", id="one").find("p", class_="book-edition-section")
+    assert [a["href"] for a in chapter.find_all("a")] == ["../one.html#one", "../changes/1.0-2.0.html#one"]
     for hrefs in links.values():
         for href in hrefs:
             target, _, anchor = href.partition("#")
