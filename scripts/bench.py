@@ -239,7 +239,7 @@ def edition_times() -> None:
         env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # each edition dates itself
         try:
             recorded = editions.load(clone)
-            rows = [(f"cold, {len(recorded)} editions and the latest", timed(clone, "all"), None),
+            rows = [(f"cold, {len(recorded)} edition(s) and the latest", timed(clone, "all"), None),
                     ("HTML, nothing changed", timed(clone, "html"), TARGETS["HTML, nothing changed"])]
             last = recorded[-1].key if recorded else (0, 0)
             version = f"{last[0]}.{last[1] + 1}"

@@ -244,7 +244,11 @@ def main(argv: list[str] | None = None) -> int:
     out = (args.out or root / "_build").resolve()
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
     import edition_site
-    edition_site.mark_draft(root)  # sets or clears BOOK_DRAFT_AFTER for conf.py
+    try:
+        edition_site.mark_draft(root)  # sets or clears BOOK_DRAFT_AFTER for conf.py
+    except edition_site.SiteError as exc:
+        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
+        return 1
     book = book_identity(root)
     started = time.monotonic()
     work = out / "work"

@@ -261,8 +261,8 @@ def draft_after(root: Path) -> record.Edition | None:
         return None
     try:
         recorded = record.load(root)
-    except record.EditionError:
-        return None  # add_editions says what is wrong
+    except record.EditionError as exc:
+        raise SiteError(str(exc)) from None
     if not recorded:
         return None
     differs = subprocess.run(

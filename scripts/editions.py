@@ -79,9 +79,10 @@ def load(root: Path = ROOT) -> list[Edition]:
         if not VERSION.fullmatch(entry["version"]):
             raise EditionError(f"{where}: version {entry['version']!r} is not MAJOR.MINOR")
         if not COMMIT.fullmatch(entry["commit"]):
-            raise EditionError(f"{where}: commit {entry['commit']!r} is not a full 40-digit commit id")
+            raise EditionError(f"{RECORD}:{_line_of(text, entry['commit'])}: commit {entry['commit']!r} "
+                               "is not a full 40-digit commit id")
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", entry["date"]):
-            raise EditionError(f"{where}: date {entry['date']!r} is not YYYY-MM-DD")
+            raise EditionError(f"{RECORD}:{_line_of(text, entry['date'])}: date {entry['date']!r} is not YYYY-MM-DD")
         editions.append(Edition(entry["version"], entry["name"], entry["date"], entry["commit"]))
     keys = [e.key for e in editions]
     if keys != sorted(set(keys)):

@@ -486,3 +486,23 @@ def test_changes_pages_and_annotated_pages_have_no_wcag_21_aa_violation(publishe
                 problems.append(f"{path}: {v['id']} ({v['impact']}): {v['help']}: {', '.join(v['nodes'][:5])}")
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("bad,message", [
+    ('"commit": "34261f6"', "is not a full 40-digit commit id"),
+    ('"version": "two"', "is not MAJOR.MINOR"),
+])
+def test_a_bad_editions_record_fails_with_its_line_and_keeps_the_last_site(published, tmp_path, bad, message):
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True)
+    before = (repo / "_build" / "html" / "one.html").read_bytes()
+    record = (repo / "editions.json").read_text(encoding="utf-8")
+    key = bad.split(":")[0]
+    lines = record.splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.strip().startswith(key))
+    lines[line - 1] = re.sub(rf'{key}: "[^"]*"', bad, lines[line - 1])
+    (repo / "editions.json").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = build(repo)
+    assert result.returncode != 0
+    assert f"editions.json:{line}:" in result.stderr and message in result.stderr, result.stderr
+    assert (repo / "_build" / "html" / "one.html").read_bytes() == before
