@@ -3,8 +3,9 @@
 #
 #   scripts/setup.sh build   # .venv from requirements.txt; TeX Live and fonts
 #   scripts/setup.sh test    # the same, plus Java (epubcheck, the Nu HTML
-#                            # Checker), poppler-utils, qpdf, Chromium and
-#                            # Node.js, and tests/js/ (axe-core) from npm
+#                            # Checker), poppler-utils, qpdf, Chromium,
+#                            # biber and biblatex, Node.js, and tests/js/
+#                            # (axe-core, citeproc-js) from npm
 #   scripts/setup.sh bench   # the same as test, plus scripts/lighthouse/ from npm
 #
 # Missing Debian packages are installed with apt-get as root, or through
@@ -40,6 +41,10 @@ if [ "$purpose" = test ] || [ "$purpose" = bench ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   have node || need+=(nodejs)
   have npm || need+=(npm)
+  # biber and biblatex (with biblatex-chicago): the downloadable .bib files
+  # and references.bib must compile with biber's data-model check.
+  have biber || need+=(biber)
+  [ -f /usr/share/texlive/texmf-dist/tex/latex/biblatex-chicago/biblatex-chicago.sty ] || need+=(texlive-bibtex-extra)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then
@@ -73,7 +78,8 @@ if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; th
 fi
 
 # -- JavaScript packages, from their lock files (npm ci) ---------------------
-# tests/js: axe-core, injected into the pages by the accessibility tests;
+# tests/js: axe-core, injected into the pages by the accessibility tests, and
+# citeproc-js, which the citation tests compare the book's citations to;
 # scripts/lighthouse: Lighthouse, run by `make bench`.  Reinstalled only when
 # package-lock.json changes.
 npm_ci() {
