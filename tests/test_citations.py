@@ -418,7 +418,7 @@ def test_chapter_pages_are_where_the_chapter_starts_and_ends_in_the_pdf(book, do
     # The last paragraph of the chapter's running text (not a caption or a note).
     paragraphs = [p for p in page.select("article p.numbered-paragraph")]
     last_paragraph = paragraphs[-1]
-    for mark in last_paragraph.select("a.para-num, a.footnote-reference, sup, .editorial-marker"):
+    for mark in last_paragraph.select("a.para-num, a.footnote-reference, a.ednote-mark, sup"):
         mark.decompose()
     words = re.findall(r"[A-Za-z]{4,}", normalise(last_paragraph.get_text()))[-3:]
     assert words

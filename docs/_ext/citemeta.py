@@ -12,8 +12,8 @@ import html
 
 from sphinx.application import Sphinx
 
-from booksections import book_of, pdf_url
-from pdfpages import pages_of
+from booksections import Section, book_of, pdf_url
+from pdfpages import chapter_end, pages_of
 
 
 def _meta(name: str, content: str, attr: str = "name") -> str:
@@ -28,9 +28,10 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     pages = pages_of(app)
     tags = []
     date = book["date_iso"].replace("-", "/")
-    if pagename in env.toc_secnumbers:
-        # The page title in the context already carries its number: "1. Title".
-        title = _strip(context.get("title", ""))
+    if pagename in env.toc_secnumbers and "" in env.toc_secnumbers[pagename]:
+        # "3 The Cold War": the form of the chapter's title every citation uses.
+        number = ".".join(map(str, env.toc_secnumbers[pagename][""]))
+        title = Section(pagename, pagename, number, env.titles[pagename].astext(), None).numbered_title
         tags += [_meta("citation_title", title)]
         tags += [_meta("citation_author", name) for name in book["editors"]]
         tags += [
@@ -56,6 +57,13 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
             _meta("citation_pdf_url", pdf_url(book)),
             _meta("citation_public_url", book["base_url"]),
         ]
+        # Open Graph's "book": Zotero's Embedded Metadata translator then saves
+        # the front page as a book (citation_title alone reads as an article).
+        tags += [
+            _meta("og:type", "book", attr="property"),
+            _meta("og:title", book["title"], attr="property"),
+            _meta("og:url", book["base_url"], attr="property"),
+        ]
         dc_title, dc_type = book["title"], "Text"
     else:
         return
@@ -74,21 +82,15 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["metatags"] = context.get("metatags", "") + "".join(tags)
 
 
-def _strip(text: str) -> str:
-    import re
-
-    return html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
-
-
 def _chapter_pages(env, docname: str, pages: dict[str, str]) -> tuple[str, str] | None:
-    """The first and last PDF page of a chapter (first labelled section to next chapter)."""
+    """The first and last PDF page of a chapter: where its first labelled
+    section starts and where its text ends (pdfpages marks both)."""
     labels = [name for name, (doc, _i, _t) in env.get_domain("std").labels.items() if doc == docname and name in pages]
-    if not labels:
+    first = sorted(int(pages[n]) for n in labels if pages[n].isdigit())
+    last = pages.get(chapter_end(docname), "")
+    if not first or not last.isdigit():
         return None
-    numeric = sorted(int(pages[n]) for n in labels if pages[n].isdigit())
-    if not numeric:
-        return None
-    return str(numeric[0]), str(numeric[-1])
+    return str(first[0]), last
 
 
 def setup(app: Sphinx) -> dict:

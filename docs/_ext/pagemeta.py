@@ -2,7 +2,7 @@
 
 Search engines and link previews show it (Lighthouse's SEO audit asks for
 it).  A page's description is the start of its first paragraph of text
-(footnote and citation marks left out), cut at a word near 160 characters;
+(footnote and citation marks and paragraph numbers left out), cut at a word near 160 characters;
 a page with no text of its own (search, index) gets the book's title and
 subtitle.
 """
@@ -16,7 +16,9 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 LENGTH = 160
-MARKS = (nodes.footnote_reference, nodes.citation_reference, nodes.substitution_reference)
+# Left out of the description: note and citation marks, and raw markup (the
+# paragraph numbers' "¶n" links), which would show as escaped HTML.
+MARKS = (nodes.footnote_reference, nodes.citation_reference, nodes.substitution_reference, nodes.raw)
 
 
 def _text(paragraph: nodes.paragraph) -> str:

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from booksections import labelled_sections
@@ -66,7 +67,41 @@ def _mark_destinations(app: Sphinx, doctree: nodes.document, docname: str) -> No
         section.insert((title_index or 0) + 1, nodes.raw("", rf"\hypertarget{{{label}}}{{}}", format="latex"))
 
 
+def chapter_end(docname: str) -> str:
+    """The named destination where a numbered chapter's text ends in the PDF."""
+    return f"book-end-of-{docname}"
+
+
+# Text that LaTeX may set on another page than where it stands: floats, notes.
+_ELSEWHERE = (nodes.footnote, nodes.citation, nodes.figure, nodes.table, nodes.sidebar)
+
+
+def _mark_chapter_ends(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """In the PDF: a named destination after the last word of every numbered
+    chapter's text (its last paragraph outside floats and notes), so that the
+    metadata can give the chapter's last page."""
+    if app.builder.format != "latex":
+        return
+    for start in list(doctree.findall(addnodes.start_of_file)):
+        chapter = start["docname"]
+        if chapter not in app.env.toc_secnumbers:
+            continue
+        last = None
+        for paragraph in start.findall(nodes.paragraph):
+            parent, placed = paragraph.parent, True
+            while parent is not None and parent is not start:
+                if isinstance(parent, _ELSEWHERE) or isinstance(parent, addnodes.start_of_file):
+                    placed = False
+                    break
+                parent = parent.parent
+            if placed:
+                last = paragraph
+        if last is not None:
+            last += nodes.raw("", rf"\hypertarget{{{chapter_end(chapter)}}}{{}}", format="latex")
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-resolved", _mark_destinations)
+    app.connect("doctree-resolved", _mark_chapter_ends)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
