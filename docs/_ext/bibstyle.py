@@ -41,6 +41,19 @@ class _BookStyle(PlainStyle):
         quoted = join["“", field(which_field), "”"]
         return sentence[quoted] if as_sentence else quoted
 
+    # references.bib is in biblatex's form (biber checks it): two of its types
+    # read as the BibTeX types pybtex's styles know.
+    def get_book_template(self, e):
+        """A chapter of a one-author book, the @book with its chapter field,
+        is printed as BibTeX's @inbook: the book, then the chapter."""
+        if "chapter" in e.fields:
+            return self.get_inbook_template(e)
+        return super().get_book_template(e)
+
+    def get_collection_template(self, e):
+        """biblatex's edited volume: a book, by its editors."""
+        return super().get_book_template(e)
+
     def _with_fields(self, entry: Entry, fields: dict) -> Entry:
         copy = Entry(entry.type, fields=fields, persons=entry.persons)
         copy.key = entry.key
