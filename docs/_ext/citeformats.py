@@ -44,8 +44,11 @@ ORDINALS = {
 }
 
 
-def edition_number(book: dict) -> int:
-    """The edition as a number, from the book's "First edition", "Second edition", ..."""
+def edition_number(book: dict) -> int | None:
+    """The edition as a number, from the book's "First edition", "Second edition", ...;
+    None for a working draft, which is no edition (its version says what it is)."""
+    if book["edition"].lower() == "working draft":
+        return None
     word = book["edition"].split()[0].lower()
     if word in ORDINALS:
         return ORDINALS[word]
@@ -73,11 +76,12 @@ def csl_item(book: dict, section: Section | None) -> dict:
         "type": "chapter" if section else "book",
         "author": [{"literal": name} for name in book["editors"]],
         "publisher": book["publisher"],
-        "edition": str(edition_number(book)),
         "version": book["version"],
         "issued": {"date-parts": [book_date_parts(book)]},
         "language": book["language"],
     }
+    if edition_number(book):
+        item["edition"] = str(edition_number(book))
     if section is None:
         item.update(title=book["title"], URL=book["base_url"])
     else:
@@ -126,8 +130,9 @@ def render_bibtex(book: dict, section: Section | None) -> str:
     else:
         entry_type = "inbook"
         fields = [("title", protect_case(section.numbered_title)), ("booktitle", book["title"])]
+    if edition_number(book):
+        fields.append(("edition", str(edition_number(book))))
     fields += [
-        ("edition", str(edition_number(book))),
         ("note", f"Version {book['version']}"),
         ("publisher", book["publisher"]),
         ("date", book["date_iso"]),
@@ -179,8 +184,9 @@ def render_ris(book: dict, section: Section | None) -> str:
         record["title"] = book["title"]
     else:
         record.update(title=section.numbered_title, secondary_title=book["title"])
+    if edition_number(book):
+        record["edition"] = str(edition_number(book))
     record.update(
-        edition=str(edition_number(book)),
         publisher=book["publisher"],
         year=book["year"],
         date=book["date_iso"].replace("-", "/"),
@@ -201,8 +207,9 @@ def render_wikipedia(book: dict, section: Section | None) -> str:
     params = [("author", "; ".join(book["editors"])), ("title", book["title"])]
     if section is not None:
         params += [("chapter", section.numbered_title), ("chapter-url", section_url(book, section))]
+    if edition_number(book):
+        params.append(("edition", ordinal(edition_number(book))))
     params += [
-        ("edition", ordinal(edition_number(book))),
         ("id", f"Version {book['version']}"),
         ("publisher", book["publisher"]),
         ("date", book["date_long"]),
