@@ -131,6 +131,7 @@ extensions = [
     "epubstyle",
     "latexbib",
     "lazyfigures",
+    "longtables",  # every table of the PDF breaks across pages
     "notes",  # the :note: role: Chicago notes from references.bib
     "pagemeta",  # a meta description on every HTML page
     "paranumbers",  # paragraph numbers, in the web page's margin and the PDF's
@@ -222,6 +223,22 @@ _LATEX_PREAMBLE = Template(r"""
 % Print a warning in the log for every character the font lacks; the build
 % script turns it into an error that names the source file and line.
 \tracinglostchars=2
+% Book typography: no widow or orphan line (a paragraph's last line alone
+% at the head of a page, its first alone at the foot); URLs may break after
+% any character (xurl) instead of stretching or overrunning their line.
+\widowpenalty=10000
+\clubpenalty=10000
+\displaywidowpenalty=10000
+\usepackage{xurl}
+% The page's layout, in the log, for the tests that check where every word
+% of the PDF lies (tests/test_pdf.py).
+\AtBeginDocument{\typeout{BOOK LAYOUT: paperwidth=\the\paperwidth,
+  paperheight=\the\paperheight, hoffset=\the\hoffset, voffset=\the\voffset,
+  oddsidemargin=\the\oddsidemargin, evensidemargin=\the\evensidemargin,
+  topmargin=\the\topmargin, headheight=\the\headheight, headsep=\the\headsep,
+  textwidth=\the\textwidth, textheight=\the\textheight, footskip=\the\footskip,
+  marginparsep=\the\marginparsep, marginparwidth=\the\marginparwidth,
+  parindent=\the\parindent.}}
 \makeatletter
 % The bibliography is the back-matter chapter that the source gives it:
 % sphinxthebibliography prints the entries in place, with no heading of its own.
@@ -253,8 +270,9 @@ _LATEX_PREAMBLE = Template(r"""
 }
 \setlength{\headheight}{14pt}
 % A note cited again on a later page: its number and the page it is on,
-% "3 (p. 1)", instead of Sphinx's "Page 1, 3".
-\renewcommand*{\sphinxthefootnotemark}[2]{#1\,(p.\,#2)}
+% "3 (p. 1)", instead of Sphinx's "Page 1, 3"; in one box, never broken
+% across two lines.
+\renewcommand*{\sphinxthefootnotemark}[2]{\mbox{#1\,(p.\,#2)}}
 % Figures of the unnumbered pages (front and back matter) are numbered in
 % one sequence, 1, 2, ..., as in the HTML: the back matter continues the
 % front matter's count, with no chapter number in front (Sphinx leaves it out
@@ -263,6 +281,24 @@ _LATEX_PREAMBLE = Template(r"""
 \g@addto@macro\mainmatter{\setcounter{bookfrontfigures}{\value{figure}}}
 \g@addto@macro\backmatter{\setcounter{chapter}{0}%
   \setcounter{figure}{\value{bookfrontfigures}}}
+% The index lists people, places and treaties in the text face (Sphinx sets
+% its entries in typewriter, for the names of functions).
+\renewcommand{\sphinxstyleindexentry}[1]{#1}
+% The notes of a long table at the foot of the page where their row is, not
+% all held back until the table ends (Sphinx wraps every table in a
+% "savenotes" environment, right for a table that cannot break): after each
+% row of a longtable, the notes its cells have saved go to the foot.
+\def\book@rownotes{\ifvoid\FNH@notes\else
+  \begingroup\let\@makefntext\@empty\let\@finalstrut\@gobble\let\rule\@gobbletwo
+  \FNH@H@@footnotetext{\unvbox\FNH@notes}\endgroup
+  \global\setbox\FNH@notes\box\voidb@x\fi}
+\let\book@globalstyle\sphinxthistablewithglobalstyle
+\def\sphinxthistablewithglobalstyle{\book@globalstyle
+  \ifspx@longtable
+    \let\book@hline\sphinxhline\let\book@bottomrule\sphinxbottomrule
+    \def\sphinxhline{\noalign{\book@rownotes}\book@hline}%
+    \def\sphinxbottomrule{\noalign{\book@rownotes}\book@bottomrule}%
+  \fi}
 \makeatother
 % Paragraph numbers in the outer margin, as in the HTML: docs/_ext/paranumbers.py.
 \newcommand{\bookparagraph}[1]{\marginpar{\footnotesize\color{gray}\P#1}}

@@ -12,8 +12,9 @@ leaves the last good site in place and prints what failed, with the source
 file and line, and exits non-zero.
 
 Strictness: every Sphinx builder runs with ``-n -W`` (nitpicky, warnings are
-errors); the LaTeX stage also fails on a character the font lacks and on an
-undefined reference or citation in the LaTeX log.
+errors); the LaTeX stage also fails on a character the font lacks, on an
+undefined reference or citation, and on an overfull box (any vertical one, a
+line more than 1 pt too wide) in the LaTeX log.
 """
 
 from __future__ import annotations
@@ -127,9 +128,45 @@ LATEX_UNDEFINED = re.compile(
 )
 
 
+# A box too full: a vertical one (a page or a table taller than the page:
+# text runs off it) at any size, a line wider than the text block by more
+# than 1 pt.  With the .tex lines of the paragraph and the box's first words.
+OVERFULL = re.compile(
+    r"^Overfull \\(?P<kind>[hv])box \((?P<size>[\d.]+)pt too (?:wide|high)\) "
+    r"(?P<where>[^\n]*)\n(?P<box>(?:[^\n]+\n){0,4})",
+    re.MULTILINE,
+)
+HBOX_TOLERANCE_PT = 1.0
+
+
+def _box_words(box: str) -> str:
+    """Readable words from the start of an overfull box as the log shows it."""
+    text = re.sub(r"\\[A-Z]+/[^ ]+ ", " ", box.replace("\n", ""))
+    text = re.sub(r"\[\]|\$|\\[a-zA-Z@]+", " ", text)
+    return " ".join(text.split())[:80]
+
+
 def check_latex_log(root: Path, log: str) -> list[str]:
     """Problems in a LaTeX log that must fail the build, located in the sources."""
     problems = []
+    for match in OVERFULL.finditer(log):
+        size = float(match["size"])
+        if match["kind"] == "h" and size <= HBOX_TOLERANCE_PT:
+            continue
+        shipped = re.findall(r"\[(\d+)", log[: match.start()])
+        page = int(shipped[-1]) + 1 if shipped else 1
+        where = match["where"].strip().rstrip("[]").strip()
+        where = where.replace("in paragraph at lines", "in the paragraph at lines").replace(
+            "--", "–").replace(" at lines", " at .tex lines").replace(
+            "has occurred while \\output is active", "while a page was made")
+        words = _box_words(match["box"])
+        problems.append(
+            f"LaTeX: overfull \\{match['kind']}box, {size}pt too "
+            f"{'high' if match['kind'] == 'v' else 'wide'}, {where}, "
+            f"on or near page {page}" + (f", beginning {words!r}" if words else "")
+            + ": text runs outside the page's text block"
+            + (" (a table or figure too tall for a page?)" if match["kind"] == "v" else "")
+        )
     seen = set()
     for char, code, font in MISSING_CHAR.findall(log):
         if code in seen:

@@ -1,0 +1,319 @@
+"""The PDF as a reader sees it: every word on the page and in its place.
+
+Read with poppler's ``pdftotext -bbox``, which gives every word of the PDF
+with its box, as a reader's PDF software lays it out.  The
+page's layout (paper, text block, margins, running head and foot) is the one
+LaTeX used, which conf.py's preamble writes into the LaTeX log.
+
+Every test runs on the A4 PDF of the book and on the US-letter PDF that the
+README offers (built once in the test session with the README's command).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_script, copy_sources, run_build
+from test_editions import CHAPTERS, soup, toctree_entries
+
+PT_TO_BP = 72 / 72.27
+# pdftotext's word boxes are the fonts' ascent and descent, not the ink: a
+# word set exactly at the edge of the frame may reach this far beyond it.
+SLACK_BP = 2.0
+
+
+# -- The two PDFs -----------------------------------------------------------------
+
+
+@dataclass
+class PdfEdition:
+    name: str
+    pdf: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def letter_pdf(tmp_path_factory) -> PdfEdition:
+    """The US-letter PDF, built as the README says (`make pdf SPHINXOPTS=...`)."""
+    root = copy_sources(tmp_path_factory.mktemp("letter"))
+    opts = os.environ.get("SPHINXOPTS", build_script.DEFAULT_SPHINXOPTS)
+    os.environ["SPHINXOPTS"] = f"{opts} --define latex_elements.papersize=letterpaper"
+    try:
+        result = run_build(root, "pdf")
+    finally:
+        os.environ["SPHINXOPTS"] = opts
+    if result.returncode != 0:
+        pytest.fail(f"the US-letter PDF does not build:\n{result.output}")
+    latex = result.out / "work" / "latex"
+    return PdfEdition("letter", latex / "soviet-us-relations.pdf", latex / "soviet-us-relations.log")
+
+
+@pytest.fixture(scope="session", params=["a4", "letter"])
+def edition(request, book) -> PdfEdition:
+    if request.param == "a4":
+        latex = book.out / "work" / "latex"
+        return PdfEdition("a4", book.pdf, latex / f"{book.identity['pdf_name'].removesuffix('.pdf')}.log")
+    return request.getfixturevalue("letter_pdf")
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+    @property
+    def size(self) -> float:
+        """The height of the word's box: its type size times the font's
+        ascent plus descent (enough to compare sizes within a font)."""
+        return self.bottom - self.top
+
+    @property
+    def middle(self) -> float:
+        return (self.top + self.bottom) / 2
+
+
+@dataclass
+class Page:
+    number: int  # 1-based, physical
+    width: float
+    height: float
+    words: list[Word]
+
+
+WORD_BOX = re.compile(
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    """Every word of the PDF with its box, by poppler's ``pdftotext -bbox``
+    (which starts a new word where the type size changes, and keeps only
+    what is on the paper)."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for number, chunk in enumerate(re.split(r"<page ", out)[1:], 1):
+        width, height = (float(v) for v in re.match(r'width="([\d.]+)" height="([\d.]+)"', chunk).groups())
+        words = [
+            Word(unicodedata.normalize("NFKC", html.unescape(text)), float(x0), float(x1), float(y0), float(y1))
+            for x0, y0, x1, y1, text in WORD_BOX.findall(chunk)
+        ]
+        pages.append(Page(number, width, height, words))
+    return pages
+
+
+_PAGES: dict[Path, list[Page]] = {}
+
+
+def pages_of(edition: PdfEdition) -> list[Page]:
+    if edition.pdf not in _PAGES:
+        _PAGES[edition.pdf] = read_pages(edition.pdf)
+    return _PAGES[edition.pdf]
+
+
+def layout(log: Path) -> dict[str, float]:
+    """The page layout LaTeX used, in PDF points (bp), from the log."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    match = re.search(r"BOOK LAYOUT: (.*?)\.\n", text, re.S)
+    assert match, f"{log} has no BOOK LAYOUT line (conf.py's preamble writes it)"
+    pairs = re.findall(r"(\w+)=(-?[\d.]+)pt", match[1].replace("\n", ""))
+    return {key: float(value) * PT_TO_BP for key, value in pairs}
+
+
+FOOT_LINE_BP = 11.0  # the running foot's line (footnotesize), baseline to baseline
+FOOT_LINES = 2  # the edition's line and the canonical URL may take two
+
+
+def frame(page: Page, lay: dict[str, float]) -> tuple[float, float, list[tuple[float, float]]]:
+    """Where words may lie on *page*: left and right (the text block and, in
+    the outer margin, the paragraph numbers), and the vertical bands of the
+    running head, the text block and the running foot.  The gaps between
+    them stay empty: a table or figure that overruns the text block lies in
+    the gap above the foot, or over the foot, or off the page."""
+    inch = 72.0
+    recto = page.number % 2 == 1
+    left = inch + lay["hoffset"] + (lay["oddsidemargin"] if recto else lay["evensidemargin"])
+    right = left + lay["textwidth"]
+    notes = lay["marginparsep"] + lay["marginparwidth"]
+    if recto:
+        right += notes
+    else:
+        left -= notes
+    head_top = inch + lay["voffset"] + lay["topmargin"]
+    text_top = head_top + lay["headheight"] + lay["headsep"]
+    text_bottom = text_top + lay["textheight"]
+    foot_baseline = text_bottom + lay["footskip"]
+    bands = [
+        (head_top, text_top),
+        # The last line's descenders hang below the text block.
+        (text_top, text_bottom + 3.5),
+        (foot_baseline - 9.5, foot_baseline + (FOOT_LINES - 1) * FOOT_LINE_BP + 3.5),
+    ]
+    return left, right, bands
+
+
+# -- Nothing outside the page's frame --------------------------------------------
+
+
+def test_every_word_lies_inside_the_pages_frame(edition):
+    lay = layout(edition.log)
+    outside = []
+    for page in pages_of(edition):
+        assert abs(page.width - lay["paperwidth"]) < 1 and abs(page.height - lay["paperheight"]) < 1, (
+            f"page {page.number} is {page.width:.0f} x {page.height:.0f} bp, not the paper LaTeX used")
+        left, right, bands = frame(page, lay)
+        for w in page.words:
+            inside_x = left - SLACK_BP <= w.x0 and w.x1 <= right + SLACK_BP
+            inside_y = any(top - SLACK_BP <= w.top and w.bottom <= bottom + SLACK_BP for top, bottom in bands)
+            if not (inside_x and inside_y):
+                outside.append(
+                    f"page {page.number}: {w.text!r} at x {w.x0:.0f}–{w.x1:.0f}, y {w.top:.0f}–{w.bottom:.0f} "
+                    f"(x {left:.0f}–{right:.0f}; head, text, foot: "
+                    + ", ".join(f"{t:.0f}–{b:.0f}" for t, b in bands) + ")")
+    assert not outside, f"{len(outside)} words outside the frame:\n" + "\n".join(outside[:30])
+
+
+# -- Every word of the web edition's text is in the PDF --------------------------
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Parts of a web page that are not its text, or that the PDF prints otherwise:
+# the cite box, navigation, paragraph numbers and note marks, permalinks, the
+# web-only "Notes" heading, addresses (the PDF breaks them anywhere), and
+# the book's citation in the machine formats (BibTeX, RIS...: files to copy,
+# which the PDF leaves out; it prints Chicago, APA and MLA).
+NOT_TEXT = (".cite-format:has(pre), details.cite-this, nav, a.headerlink, a.para-num, a.footnote-reference, span.label, "
+            "span.backrefs, p.rubric, a.bare-url, script, style, noscript, .book-downloads, a.cite-pdf")
+
+
+def tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).replace("\u00ad", "").lower()
+    return WORD.findall(text)
+
+
+def pdf_tokens(pages: list[Page]) -> set[str]:
+    """Every word of the PDF, and every word LaTeX hyphenated at a line's end joined again."""
+    found: set[str] = set()
+    # Only what is on the paper (pdftotext keeps only that, too).
+    words = [w.text for page in pages for w in page.words
+             if w.x0 >= 0 and w.top >= 0 and w.x1 <= page.width and w.bottom <= page.height]
+    for word, following in zip(words, words[1:] + [""]):
+        found.update(tokens(word))
+        if word.endswith(("-", "\u2010")) and following:
+            found.update(tokens(word[:-1] + following))
+    return found
+
+
+def html_main_text(path: Path) -> str:
+    page = soup(path)
+    article = page.select_one("article")
+    for element in article.select(NOT_TEXT):
+        element.decompose()
+    return article.get_text(" ")
+
+
+BOOK_PAGES = ["introduction", *CHAPTERS, *toctree_entries("Back matter")]
+
+
+@pytest.mark.parametrize("docname", BOOK_PAGES)
+def test_every_word_of_the_web_page_is_in_the_pdf(book, edition, docname):
+    path = book.html / f"{docname}.html"
+    assert path.is_file(), path
+    words = set(tokens(html_main_text(path)))
+    assert words, f"{docname}.html has no text"
+    missing = sorted(words - pdf_tokens(pages_of(edition)))
+    assert not missing, f"{len(missing)} words of {docname}.html are not in the PDF: {missing[:40]}"
+
+
+# -- The build fails on a box too full -----------------------------------------
+
+
+@pytest.mark.parametrize("log, fails", [
+    ("[15]\nOverfull \\vbox (405.51074pt too high) has occurred while \\output is active []\n\n", True),
+    ("Overfull \\hbox (7.19777pt too wide) in paragraph at lines 1776--1778\n[]\\TU/LinuxLibertineO(0)/m/n/10.95 Nelson\n", True),
+    ("Overfull \\hbox (1.2pt too wide) in paragraph at lines 3--4\n[]\\TU/LinuxLibertineO(0)/m/n/10.95 a b\n", True),
+    ("Overfull \\hbox (0.8pt too wide) in paragraph at lines 3--4\n[]\\TU/LinuxLibertineO(0)/m/n/10.95 a b\n", False),
+    ("Underfull \\hbox (badness 10000) in paragraph at lines 3--4\n[]\\TU/LinuxLibertineO(0)/m/n/10.95 a b\n", False),
+])
+def test_the_latex_log_check_fails_on_an_overfull_box(log, fails):
+    problems = build_script.check_latex_log(ROOT, log)
+    assert bool(problems) == fails, problems
+    if fails:
+        assert "overfull" in problems[0] and ("page 16" in problems[0] or "lines" in problems[0]), problems
+
+
+# -- No two note marks touch ---------------------------------------------------
+
+# What a note mark may be made of: numbers, the separating commas, the
+# page of a note cited again, "3 (p. 1)", and the editorial mark "ed."
+# (docs/_ext/ednotes.py).
+MARK_TEXT = re.compile(r"^(ed\.|\(p\.|\d)[\d,()ed.]*$")
+ONE_MARK = re.compile(r"^(?:ed\.|(\d+)(?: ?\(p\. ?\d+\))?)$")
+
+
+def note_marks(page: Page) -> tuple[list[str], list[str]]:
+    """The note marks of *page*: those in the text (raised after a word of
+    larger type) and the labels of the notes at its foot (raised, first on
+    their line, before the note's text).  Raised words that follow each
+    other within a few points are one group of marks, read together."""
+    raised: list[tuple[Word, bool]] = []  # (word, is the first on its line)
+    for w in page.words:
+        if not MARK_TEXT.match(w.text):
+            continue
+        line = [v for v in page.words if v is not w and v.size >= 1.15 * w.size
+                and w.bottom > v.top and w.top < v.bottom and w.bottom < v.bottom - 0.5]
+        # A number that follows a word of its own size on its own baseline
+        # is text (an index's page numbers), not a mark.
+        in_words = any(abs(v.size - w.size) < 0.1 * w.size and abs(v.bottom - w.bottom) < 1
+                       and 0 <= w.x0 - v.x1 < 6
+                       and (not MARK_TEXT.match(v.text) or (w.text[0].isdigit() and v.text.endswith(",")))
+                       for v in page.words if v is not w)
+        if line and not in_words:
+            raised.append((w, not any(v.x1 <= w.x0 for v in line)))
+    groups: list[list[Word]] = []
+    first: list[bool] = []
+    for w, is_first in raised:
+        if groups and abs(groups[-1][-1].bottom - w.bottom) < 0.5 and 0 <= w.x0 - groups[-1][-1].x1 < 4:
+            groups[-1].append(w)
+        else:
+            groups.append([w])
+            first.append(is_first)
+    texts = [" ".join(w.text for w in group) for group in groups]
+    in_text = [t for t, f in zip(texts, first) if not f and (t[0].isdigit() or t.startswith("ed."))]
+    labels = [t for t, f in zip(texts, first) if f and t.isdigit()]
+    return in_text, labels
+
+
+def test_no_two_note_marks_touch(edition):
+    """Each mark in the text reads as one note's number: the note of that
+    number is at the foot of the page or begins on the next (or, for a note
+    cited again, "n (p. k)", exists); two marks run together ("1213", "43") read as another number."""
+    pages = pages_of(edition)
+    marks = {page.number: note_marks(page) for page in pages}
+    every_label = {label for _, labels in marks.values() for label in labels}
+    assert every_label, "no note found at the foot of any page"
+    problems = []
+    for page in pages:
+        in_text, labels = marks[page.number]
+        # A note begun on the next page (LaTeX moves a note that does not fit).
+        following_labels = marks.get(page.number + 1, ([], []))[1]
+        for group in in_text:
+            # Marks apart: a comma between them, or a space (pdftotext's
+            # word gap) that is not the one before a note's page, "3 (p. 1)".
+            for token in filter(None, (t.strip() for t in re.split(r",|\s+(?!\(p\.)(?<!\(p\.\s)", group))):
+                match = ONE_MARK.match(token)
+                if not match:
+                    problems.append(f"page {page.number}: marks {group!r}: {token!r} is not one note's number")
+                elif token.isdigit() and token not in labels and token not in following_labels:
+                    problems.append(f"page {page.number}: marks {group!r}: no note {token} on this page")
+                elif match[1] and match[1] not in every_label:
+                    problems.append(f"page {page.number}: marks {group!r}: there is no note {match[1]}")
+    assert not problems, f"{len(problems)} note marks read wrong:\n" + "\n".join(problems)
