@@ -301,7 +301,7 @@ _LATEX_PREAMBLE = Template(r"""
   \fi}
 \makeatother
 % Paragraph numbers in the outer margin, as in the HTML: docs/_ext/paranumbers.py.
-\newcommand{\bookparagraph}[1]{\marginpar{\footnotesize\color{gray}\P#1}}
+\newcommand{\bookparagraph}[1]{\marginpar{\leavevmode\footnotesize\textcolor{gray}{\P#1}}}
 % Replaced by docs/_ext/bookcitation.py with citations in several styles.
 \providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
   $publisher, $year. \url{$url}.}

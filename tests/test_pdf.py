@@ -189,8 +189,9 @@ WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # the cite box, navigation, paragraph numbers and note marks, permalinks, the
 # web-only "Notes" heading, addresses (the PDF breaks them anywhere), and
 # the book's citation in the machine formats (BibTeX, RIS...: files to copy,
-# which the PDF leaves out; it prints Chicago, APA and MLA).
-NOT_TEXT = (".cite-format:has(pre), details.cite-this, nav, a.headerlink, a.para-num, a.footnote-reference, span.label, "
+# which the PDF leaves out; it prints Chicago, APA and MLA), and what only a
+# screen reader reads (an editorial mark's explanation).
+NOT_TEXT = (".cite-format:has(pre), .ednote-explanation, details.cite-this, nav, a.headerlink, a.para-num, a.footnote-reference, span.label, "
             "span.backrefs, p.rubric, a.bare-url, script, style, noscript, .book-downloads, a.cite-pdf")
 
 
@@ -317,3 +318,48 @@ def test_no_two_note_marks_touch(edition):
                 elif match[1] and match[1] not in every_label:
                     problems.append(f"page {page.number}: marks {group!r}: there is no note {match[1]}")
     assert not problems, f"{len(problems)} note marks read wrong:\n" + "\n".join(problems)
+
+
+# -- Every paragraph begins a line, its number level with it ---------------------
+
+
+def numbered_paragraphs(book) -> list[tuple[str, str]]:
+    """(anchor, first word) of every numbered paragraph of the web edition, in reading order."""
+    found = []
+    for docname in BOOK_PAGES:
+        page = soup(book.html / f"{docname}.html")
+        for p in page.select("p.numbered-paragraph"):
+            anchor = p.select_one("a.para-num")["href"].lstrip("#")
+            for mark in p.select("a.para-num"):
+                mark.decompose()
+            words = tokens(p.get_text(" "))
+            found.append((anchor, words[0] if words else ""))
+    return found
+
+
+def test_every_paragraph_begins_a_line_level_with_its_number(book, edition):
+    """Each ¶ number in the margin stands level with a line of the text that
+    begins with the first word of that paragraph: the paragraph begins a new
+    line (it is not run on from the one before) and its number is beside it."""
+    paragraphs = numbered_paragraphs(book)
+    assert paragraphs, "the web edition has no numbered paragraph"
+    lay = layout(edition.log)
+    marks: list[tuple[Page, Word]] = []
+    for page in pages_of(edition):
+        left, right, _ = frame(page, lay)
+        text_left = left if page.number % 2 else left + lay["marginparsep"] + lay["marginparwidth"]
+        text_right = text_left + lay["textwidth"]
+        in_margin = [w for w in page.words if re.fullmatch(r"¶\d+", w.text)
+                     and (w.x0 >= text_right - 1 or w.x1 <= text_left + 1)]
+        marks += [(page, w) for w in sorted(in_margin, key=lambda w: w.top)]
+    assert len(marks) == len(paragraphs), (
+        f"{len(marks)} paragraph numbers in the PDF's margins, {len(paragraphs)} numbered paragraphs on the web")
+    problems = []
+    for (anchor, first), (page, mark) in zip(paragraphs, marks):
+        line = sorted((w for w in page.words if w is not mark and not w.text.startswith("¶")
+                       and abs(w.bottom - mark.bottom) < 2.5), key=lambda w: w.x0)
+        begins = tokens(line[0].text)[:1] if line else []
+        if begins != [first]:
+            problems.append(f"page {page.number}: {mark.text} ({anchor}) stands beside "
+                            f"{' '.join(w.text for w in line[:6])!r}..., not the start of the paragraph ({first!r}...)")
+    assert not problems, f"{len(problems)} paragraphs:\n" + "\n".join(problems)

@@ -27,6 +27,10 @@ def _number_paragraphs(app: Sphinx, section: nodes.section, label: str, number: 
         child["classes"].append("numbered-paragraph")
         if app.builder.format == "latex":
             marker = nodes.raw("", rf"\hypertarget{{{anchor}}}{{}}\bookparagraph{{{count}}}", format="latex")
+            # End whatever came before: Sphinx writes an inline node between
+            # two paragraphs (an event's anchor) without the blank line that
+            # ends the first, and this paragraph would run on from it.
+            section.insert(section.index(child), nodes.raw("", "\\par", format="latex"))
         elif app.builder.name == "epub":
             continue
         else:
