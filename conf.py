@@ -107,9 +107,11 @@ exclude_patterns = ["_build", ".venv", "_ext", "_templates", "_figures", "_gener
 templates_path = ["docs/_templates"]
 # The date printed in every edition: the last commit's, never the clock's.
 today = BOOK["date_long"]
-# Chapters and sections are numbered by the toctree; figures too.
+# Chapters and sections are numbered by the toctree.  Figures and tables are
+# numbered in one sequence through the book, in reading order, front and back
+# matter included (Fig. 1, 2, 3), identically in every edition.
 numfig = True
-numfig_secnum_depth = 1
+numfig_secnum_depth = 0
 # Plain `text` is an error, not a guess: write :term:, :ref: or ``literal``.
 default_role = None
 smartquotes = True
@@ -273,14 +275,6 @@ _LATEX_PREAMBLE = Template(r"""
 % "3 (p. 1)", instead of Sphinx's "Page 1, 3"; in one box, never broken
 % across two lines.
 \renewcommand*{\sphinxthefootnotemark}[2]{\mbox{#1\,(p.\,#2)}}
-% Figures of the unnumbered pages (front and back matter) are numbered in
-% one sequence, 1, 2, ..., as in the HTML: the back matter continues the
-% front matter's count, with no chapter number in front (Sphinx leaves it out
-% while the chapter counter is 0).
-\newcounter{bookfrontfigures}
-\g@addto@macro\mainmatter{\setcounter{bookfrontfigures}{\value{figure}}}
-\g@addto@macro\backmatter{\setcounter{chapter}{0}%
-  \setcounter{figure}{\value{bookfrontfigures}}}
 % The index lists people, places and treaties in the text face (Sphinx sets
 % its entries in typewriter, for the names of functions).
 \renewcommand{\sphinxstyleindexentry}[1]{#1}

@@ -8,11 +8,13 @@ that the timeline page can be checked against the sources.
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build
 from test_editions import normalise, pdftotext, soup
@@ -217,3 +219,46 @@ def test_event_with_a_bad_date_fails_the_build(timeline_copy):
     result = run_build(timeline_copy, "html")
     assert result.returncode != 0
     assert "early.rst" in result.output and "1933-13" in result.output
+
+
+# -- Numbering and lettering ---------------------------------------------------------
+
+
+def test_figures_are_numbered_once_through_the_book_alike_in_every_edition(book):
+    """Fig. 1, 2, 3... in reading order (front matter, chapters, back matter),
+    and the same numbers in the PDF and the EPUB."""
+    from test_pdf import BOOK_PAGES
+
+    html = []
+    for docname in BOOK_PAGES:
+        for number in soup(book.html / f"{docname}.html").select("figcaption .caption-number"):
+            html.append(normalise(number.get_text()).rstrip(":. "))
+    assert html == [f"Fig. {n}" for n in range(1, len(html) + 1)], html
+    in_pdf = set(re.findall(r"Fig\. \d+(?:\.\d+)*", normalise(pdftotext(book.pdf))))
+    assert in_pdf == set(html), f"the PDF numbers its figures {sorted(in_pdf)}, the web {html}"
+    with zipfile.ZipFile(book.epub) as epub:
+        text = " ".join(BeautifulSoup(epub.read(name), "lxml").get_text(" ")
+                        for name in epub.namelist() if name.endswith(".xhtml"))
+    in_epub = set(re.findall(r"Fig\. \d+(?:\.\d+)*", normalise(text)))
+    assert in_epub == set(html), f"the EPUB numbers its figures {sorted(in_epub)}, the web {html}"
+
+
+def test_figures_are_lettered_in_the_books_sans(book):
+    """The drawn PDFs embed Linux Biolinum and no other face (matplotlib's own
+    DejaVu Sans would be its fallback)."""
+    for stem in ("map-world", "map-blocs", "timeline"):
+        drawn = book.root / "docs" / "_generated" / f"{stem}.pdf"
+        fonts = subprocess.run(["pdffonts", str(drawn)], capture_output=True, text=True, check=True).stdout
+        names = {row.split()[0].split("+")[-1] for row in fonts.splitlines()[2:]}
+        assert names and all(name.startswith("LinBiolinum") for name in names), (stem, names)
+
+
+def test_figure_lettering_too_small_for_print_fails(tmp_path):
+    import bookfigures
+
+    matplotlib = bookfigures._matplotlib()
+    fig = matplotlib.pyplot.figure(figsize=(7.0, 1.0))
+    fig.text(0.1, 0.5, "Too small to read in print", fontsize=5)
+    with pytest.raises(bookfigures.FigureError, match="Too small to read in print"):
+        bookfigures.save_reproducibly(fig, tmp_path / "small")
+    assert not list(tmp_path.iterdir()), "a figure too small was written"

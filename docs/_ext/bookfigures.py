@@ -15,8 +15,11 @@ drawn, so an unchanged figure keeps its bytes and its modification time.
 
 The output is byte-reproducible: matplotlib's SVG ids come from a fixed
 salt, no date goes into the SVG or the PDF, and text is drawn as paths in the
-SVG and as embedded subsets of the DejaVu fonts that ship with matplotlib in
-the PDF (no system font, no network).
+SVG and as an embedded subset (Type 3) in the PDF.  The lettering is the
+book's own sans, Linux Biolinum, read from the files of Debian's
+fonts-linuxlibertine (which scripts/setup.sh installs for the PDF), never
+looked up among the machine's fonts; no text is smaller than MIN_PRINTED_PT
+once the figure is printed across the text block.
 """
 
 from __future__ import annotations
@@ -35,6 +38,18 @@ logger = logging.getLogger(__name__)
 
 GENERATED = "_generated"
 FORMATS = ("svg", "pdf")
+# Linux Biolinum, regular and bold, from Debian's fonts-linuxlibertine.
+FONT_DIR = Path("/usr/share/fonts/opentype/linux-libertine")
+FONT_FILES = [FONT_DIR / "LinBiolinum_R.otf", FONT_DIR / "LinBiolinum_RB.otf"]
+FONT_FAMILY = "Linux Biolinum O"
+# The figures fill the text block's width: 6.27 in on A4, the narrowest
+# paper (US letter: 6.5 in).  The smallest lettering, as printed.
+NARROWEST_TEXT_WIDTH_IN = 6.27
+MIN_PRINTED_PT = 7.0
+
+
+class FigureError(Exception):
+    """A figure cannot be drawn as the book needs it."""
 
 
 def _matplotlib():
@@ -44,12 +59,23 @@ def _matplotlib():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from matplotlib import font_manager
+
+    missing = [str(f) for f in FONT_FILES if not f.is_file()]
+    if missing:
+        raise FigureError(f"the figures' font is missing: {', '.join(missing)} "
+                          "(Debian's fonts-linuxlibertine; run scripts/setup.sh)")
+    for font in FONT_FILES:
+        font_manager.fontManager.addfont(str(font))
     plt.rcdefaults()
     plt.rcParams.update({
         "svg.hashsalt": "soviet-us-relations",  # stable ids in the SVG
         "svg.fonttype": "path",  # text as outlines: no font needed to view it
-        "pdf.fonttype": 42,  # embedded TrueType subsets
-        "font.family": "DejaVu Sans",  # ships inside matplotlib
+        # Type 3: the OpenType (CFF) outlines embedded as drawn glyphs, which
+        # every PDF reader shows and pdftotext reads (matplotlib's Type 42
+        # is for TrueType fonts).
+        "pdf.fonttype": 3,
+        "font.family": FONT_FAMILY,
         "hatch.linewidth": 0.4,
     })
     return matplotlib
@@ -70,13 +96,33 @@ def compact_svg(svg: str) -> str:
         data = _NUMBER.sub(lambda n: f"{float(n.group(0)):.1f}".rstrip("0").rstrip("."), match.group(2))
         return match.group(1) + " ".join(data.split()) + match.group(3)
 
-    return _PATH_DATA.sub(shorten, svg)
+    return _drop_empty_paths(_PATH_DATA.sub(shorten, svg))
+
+
+_EMPTY_PATH = re.compile(r'\s*<path\b(?![^>]*\sd=)[^>]*/>')
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def _drop_empty_paths(svg: str) -> str:
+    """Drop the paths without outline (matplotlib's glyph for a space, which
+    SVG's grammar does not allow: a path needs ``d``) and what uses them."""
+    empty = [i.group(1) for m in _EMPTY_PATH.finditer(svg) for i in [_ID.search(m.group(0))] if i]
+    svg = _EMPTY_PATH.sub("", svg)
+    for ident in empty:
+        svg = re.sub(rf'\s*<use\b[^>]*href="#{re.escape(ident)}"[^>]*/>', "", svg)
+    return svg
 
 
 def save_reproducibly(fig, stem: Path) -> list[Path]:
     """Write *fig* as ``stem.svg`` and ``stem.pdf``, byte-reproducibly."""
     import matplotlib.pyplot as plt
+    from matplotlib.text import Text
 
+    scale = NARROWEST_TEXT_WIDTH_IN / fig.get_figwidth()
+    for text in fig.findobj(Text):
+        if text.get_text().strip() and text.get_visible() and text.get_fontsize() * scale < MIN_PRINTED_PT - 1e-6:
+            raise FigureError(f"{stem.name}: {text.get_text()!r} would print at "
+                              f"{text.get_fontsize() * scale:.1f} pt, under {MIN_PRINTED_PT} pt")
     written = []
     for fmt in FORMATS:
         target = stem.with_suffix(f".{fmt}")
@@ -128,13 +174,18 @@ def generate(srcdir: Path) -> list[str]:
     outdir = srcdir / GENERATED
     mpl_version = _mpl_version()
     drawn = []
+    missing = [str(f) for f in FONT_FILES if not f.is_file()]
+    if missing:
+        raise FigureError(f"the figures' font is missing: {', '.join(missing)} "
+                          "(Debian's fonts-linuxlibertine; run scripts/setup.sh)")
+    fonts = _file_bytes(FONT_FILES)
     map_inputs = draw_maps.input_files() + [Path(__file__)]
     for name, draw in (("map-world", draw_maps.draw_world), ("map-blocs", draw_maps.draw_blocs)):
-        key = digest(name, mpl_version, *_file_bytes(map_inputs))
+        key = digest(name, mpl_version, *fonts, *_file_bytes(map_inputs))
         if ensure(outdir, name, key, lambda stem, draw=draw: (_matplotlib(), draw(stem))[1]):
             drawn.append(name)
     events = scan_events(srcdir)
-    key = digest("timeline", mpl_version, json.dumps(events, sort_keys=True),
+    key = digest("timeline", mpl_version, *fonts, json.dumps(events, sort_keys=True),
                  *_file_bytes([Path(draw_timeline.__file__), Path(__file__)]))
     if ensure(outdir, "timeline", key, lambda stem: (_matplotlib(), draw_timeline.draw(stem, events))[1]):
         drawn.append("timeline")

@@ -196,7 +196,7 @@ def extent(lon0, lon1, lat0, lat1) -> tuple[float, float]:
     return float(x.max() - x.min()), float(y.max() - y.min())
 
 
-def _label(ax, lon, lat, text, size=7, weight="normal", **kw):
+def _label(ax, lon, lat, text, size=8, weight="normal", **kw):
     x, y = project(lon, lat)
     ax.text(x, y, text, ha="center", va="center", fontsize=size, weight=weight, color=INK,
             zorder=6, bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none",
@@ -221,15 +221,15 @@ def draw_world(fig_path_stem: Path) -> list[Path]:
             _draw_state(ax, geom, LAND)
     _draw_state(ax, states["United States of America"], SKY, "////", edge=INK, lw=0.5, z=2)
     _draw_state(ax, states["Soviet Union"], ORANGE, "\\\\\\\\", edge=INK, lw=0.5, z=2)
-    _label(ax, -100, 40, "United States", 8, "bold")
-    _label(ax, 95, 62, "Soviet Union", 8, "bold")
+    _label(ax, -100, 40, "United States", 9, "bold")
+    _label(ax, 95, 62, "Soviet Union", 9, "bold")
     ax.legend(handles=[
         Patch(facecolor=SKY, edgecolor=INK, hatch="////", label="United States"),
         Patch(facecolor=ORANGE, edgecolor=INK, hatch="\\\\\\\\", label="Soviet Union (1922–1991)"),
         Patch(facecolor=LAND, edgecolor=EDGE, label="Other countries (modern borders)"),
-    ], loc="lower left", fontsize=7, frameon=True, framealpha=1, edgecolor=EDGE)
+    ], loc="lower left", fontsize=8, frameon=True, framealpha=1, edgecolor=EDGE)
     fig.text(0.99, 0.03 / height, "Borders: Natural Earth 1:110m (public domain). Equal Earth projection.",
-             ha="right", va="bottom", fontsize=5.5, color="#444444")
+             ha="right", va="bottom", fontsize=8, color="#444444")
     return _save(fig, fig_path_stem)
 
 
@@ -285,8 +285,8 @@ def draw_blocs(fig_path_stem: Path) -> list[Path]:
     europe = fig.add_axes([0, (legend_h + gap) / height, 1, europe_h / height])
     _frame(world, *world_box)
     _draw_blocs(world, states)
-    _label(world, -100, 42, "United States", 7, "bold")
-    _label(world, 95, 62, "Soviet Union", 7, "bold")
+    _label(world, -100, 42, "United States", 8.5, "bold")
+    _label(world, 95, 62, "Soviet Union", 8.5, "bold")
     # The box enlarged below.
     lon0, lon1, lat0, lat1 = europe_box
     bx = np.concatenate([np.linspace(lon0, lon1, 40), np.full(20, lon1),
@@ -295,7 +295,7 @@ def draw_blocs(fig_path_stem: Path) -> list[Path]:
                          np.full(40, lat1), np.linspace(lat1, lat0, 20)])
     x, y = project(bx, by)
     world.plot(x, y, color=INK, linewidth=0.8, linestyle="--", zorder=7)
-    _label(world, 10, 30, "enlarged below", 6)
+    _label(world, 10, 30, "enlarged below", 8)
     _frame(europe, *europe_box)
     _draw_blocs(europe, states)
     for lon, lat, text in [
@@ -303,13 +303,13 @@ def draw_blocs(fig_path_stem: Path) -> list[Path]:
         (12.4, 52.3, "East\nGermany"), (19.5, 52.2, "Poland"), (17.4, 49.5, "Czecho-\nslovakia"),
         (19.3, 47.1, "Hungary"), (25.0, 45.8, "Romania"), (25.3, 42.7, "Bulgaria"),
         (16.6, 39.4, "Albania\n(left 1968)"), (12.5, 42.8, "Italy"), (22.3, 39.0, "Greece"),
-        (32.5, 39.3, "Turkey"), (-8.1, 39.8, "Portugal"), (-3.8, 40.2, "Spain\n(NATO 1982)"),
+        (32.5, 39.3, "Turkey"), (-13.6, 38.2, "Portugal"), (-3.8, 40.2, "Spain\n(NATO 1982)"),
         (10.0, 61.5, "Norway"), (9.3, 56.0, "Denmark"), (-18.8, 64.9, "Iceland"),
         (37.0, 56.5, "Soviet Union"), (5.2, 51.9, "NL"), (4.6, 50.6, "B"),
-        (15.5, 47.6, "Austria"), (17.5, 44.2, "Yugoslavia"), (15.8, 62.5, "Sweden"),
+        (13.9, 47.4, "Austria"), (17.5, 44.2, "Yugoslavia"), (15.8, 62.5, "Sweden"),
         (26.5, 63.5, "Finland"), (8.2, 46.8, "CH"), (-8.0, 53.2, "Ireland"),
     ]:
-        _label(europe, lon, lat, text, 6.5)
+        _label(europe, lon, lat, text, 8)
     fig.legend(handles=[
         Patch(facecolor=BLUE, edgecolor=INK, hatch="////", label="United States"),
         Patch(facecolor=SKY, edgecolor=INK, hatch="////", label="Other NATO members"),
@@ -317,11 +317,11 @@ def draw_blocs(fig_path_stem: Path) -> list[Path]:
         Patch(facecolor=VERMILION, edgecolor=INK, hatch="\\\\\\\\", label="Soviet Union"),
         Patch(facecolor=ORANGE, edgecolor=INK, hatch="\\\\\\\\", label="Other Warsaw Pact members"),
         Patch(facecolor="white", edgecolor=INK, hatch=BLOC_STYLE["albania"][1], label="Albania: Warsaw Pact 1955–1968"),
-    ], loc="lower center", bbox_to_anchor=(0.5, 0.17 / height), ncol=2, fontsize=7,
-        frameon=True, framealpha=1, edgecolor=EDGE, title="Alliances in 1975", title_fontsize=7.5)
+    ], loc="lower center", bbox_to_anchor=(0.5, 0.17 / height), ncol=2, fontsize=8,
+        frameon=True, framealpha=1, edgecolor=EDGE, title="Alliances in 1975", title_fontsize=8.5)
     fig.text(0.99, 0.03 / height, "Borders: Natural Earth 1:110m (public domain); period states "
              "composed, Germany divided approximately. Equal Earth projection.",
-             ha="right", va="bottom", fontsize=5.5, color="#444444")
+             ha="right", va="bottom", fontsize=8, color="#444444")
     return _save(fig, fig_path_stem)
 
 

@@ -50,14 +50,18 @@ def draw(stem: Path, events: list[dict]):
         # Top row: the label above the bar; bottom row: on the (wide) bar.
         above = row == 0
         ax.text(start + (0 if above else 0.4), y + row_h + 0.08 if above else y + row_h / 2, label,
-                ha="left", va="bottom" if above else "center", fontsize=6.5, color="#1a1a1a",
+                ha="left", va="bottom" if above else "center", fontsize=8, color="#1a1a1a",
                 bbox=None if above else dict(boxstyle="round,pad=0.15", facecolor="white",
                                              edgecolor="none", alpha=0.9))
     # The events: one tick each on the axis.
     years = sorted(decimal_year(e["date"]) for e in events)
     ax.vlines(years, 0.15, 0.85, color="#D55E00", linewidth=1.0)
-    ax.text(START + 0.3, 0.5, f"Events told in the book ({len(years)})" if years else
-            "Events told in the book (none tagged yet)", fontsize=6.5, va="center", ha="left",
+    # The row's label in the widest stretch of years without an event, so
+    # that it hides none of them.
+    bounds = [START, *years, END]
+    gap_start = max(zip(bounds, bounds[1:]), key=lambda gap: gap[1] - gap[0])[0]
+    ax.text(gap_start + 0.6, 0.5, f"Events told in the book ({len(years)})" if years else
+            "Events told in the book (none tagged yet)", fontsize=8, va="center", ha="left",
             color="#1a1a1a", bbox=dict(boxstyle="round,pad=0.15", facecolor="white",
                                        edgecolor="none", alpha=0.8))
     ax.axhline(0.0, color="#1a1a1a", linewidth=0.8)
@@ -65,7 +69,7 @@ def draw(stem: Path, events: list[dict]):
     ax.set_ylim(-0.05, 3.2)
     ax.set_xticks(range(1920, 1995, 5))
     ax.set_xticks(range(START, END + 1), minor=True)
-    ax.tick_params(axis="x", labelsize=7)
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_yticks([])
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
