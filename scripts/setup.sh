@@ -80,16 +80,19 @@ fi
 # -- JavaScript packages, from their lock files (npm ci) ---------------------
 # tests/js: axe-core, injected into the pages by the accessibility tests, and
 # citeproc-js, which the citation tests compare the book's citations to;
+# tests/ace: DAISY Ace, the EPUB's accessibility checker, installed without
+# its install scripts (no browser download: it runs Debian's Chromium);
 # scripts/lighthouse: Lighthouse, run by `make bench`.  Reinstalled only when
 # package-lock.json changes.
 npm_ci() {
   local dir=$1 want
+  shift
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ ! -d "$dir/node_modules" ] || [ "$(cat "$dir/node_modules/.lock-sha256" 2>/dev/null)" != "$want" ]; then
     echo "setup: npm ci in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$dir" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error "$@")
     echo "$want" > "$dir/node_modules/.lock-sha256"
   fi
 }
-if [ "$purpose" = test ] || [ "$purpose" = bench ]; then npm_ci tests/js; fi
+if [ "$purpose" = test ] || [ "$purpose" = bench ]; then npm_ci tests/js; npm_ci tests/ace --ignore-scripts; fi
 if [ "$purpose" = bench ]; then npm_ci scripts/lighthouse; fi
