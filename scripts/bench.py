@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Time the builds, and weigh the pages, on this machine (a benchmark, not a test).
 
-    python scripts/bench.py [--skip times,editions,budget,lighthouse]
+    python scripts/bench.py [--skip times,editions,boxes,budget,lighthouse]
 
 Prints, for a copy of the sources in a temporary folder:
   - a cold build of each edition (PDF, EPUB, HTML), each from nothing;
@@ -11,6 +11,8 @@ Prints, for a copy of the sources in a temporary folder:
     (editions.json): cold, again with nothing changed, and after cutting one
     more edition (which builds only it and the latest);
 against the targets the project sets for a 2-core machine.  Then:
+  - the PDF's typesetting: the overfull and underfull boxes in its LaTeX log
+    (the build fails on an overfull one; underfull lines are loose);
   - the page budget: for each chapter page as Chromium loads it from a
     loopback server, the bytes (raw and gzip) of the HTML and of every
     resource it loads, and the number of requests, against the same page of
@@ -27,6 +29,7 @@ import argparse
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -206,7 +209,7 @@ def lighthouse(root: Path, site: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--skip", default="", help="comma-separated: times, editions, budget, lighthouse")
+    parser.add_argument("--skip", default="", help="comma-separated: times, editions, boxes, budget, lighthouse")
     skip = set(filter(None, parser.parse_args().skip.split(",")))
     os.environ["SOURCE_DATE_EPOCH"] = build.source_date_epoch(ROOT)
     with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
@@ -222,11 +225,31 @@ def main() -> int:
             edition_times()
         site = root / "_build" / "html"
         ok = True
+        if "boxes" not in skip:
+            box_counts(root)
         if "budget" not in skip:
             ok = page_budget(root, site)
         if "lighthouse" not in skip:
             lighthouse(root, site)
     return 0 if ok else 1
+
+
+BOX = re.compile(r"^(Overfull|Underfull) \\([hv])box", re.MULTILINE)
+
+
+def box_counts(root: Path) -> None:
+    """Print the overfull and underfull boxes of the PDF's LaTeX log."""
+    stem = build.book_identity(root)["pdf_name"].removesuffix(".pdf")
+    log = root / "_build" / "work" / "latex" / f"{stem}.log"
+    if not log.is_file():
+        print(f"PDF typesetting: no LaTeX log ({log} is missing)")
+        return
+    counts = {(kind, box): 0 for kind in ("Overfull", "Underfull") for box in "hv"}
+    for kind, box in BOX.findall(log.read_text(encoding="utf-8", errors="replace")):
+        counts[kind, box] += 1
+    print("PDF typesetting (the LaTeX log):")
+    for (kind, box), number in counts.items():
+        print(f"  {kind.lower()} \\{box}box: {number}")
 
 
 def edition_times() -> None:
