@@ -438,7 +438,8 @@ book_anchors_file = "anchors.json"  # relative to this file
 # whichever folder the book is built in (reproducible builds).
 bibtex_bibfiles = ["references.bib"]
 bibtex_encoding = "utf-8"
-# docs/_ext/bibstyle.py: "bookfoot" for the notes, "bookfull" (with the
+# docs/_ext/bibstyle.py: "bookfoot" for :footcite: notes (the chapters cite
+# with the :note: role, docs/_ext/notes.py), "bookfull" (with the
 # editors' notes on what is unverified) on the bibliography page.
 bibtex_default_style = "bookfoot"
 bibtex_reference_style = "author_year"
@@ -446,6 +447,3 @@ bibtex_reference_style = "author_year"
 bookcheck_extra_styles = ["bookfull"]
 # Stable anchors for the bibliography page's entries: #ref-<key in lower case>.
 bibtex_cite_id = "ref-{key}"
-# A heading over each chapter's notes on the web; in the PDF the notes are
-# at the foot of the page and need none.
-bibtex_footbibliography_header = ".. only:: html\n\n   .. rubric:: Notes"

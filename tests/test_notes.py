@@ -269,7 +269,7 @@ def test_no_sentence_carries_two_adjacent_marks(edition):
             line = text[: match.start()].count("\n") + 1
             raise AssertionError(f"{path.name}:{line}: two marks side by side; cite both sources in one note")
     for page in edition.html.glob("*.html"):
-        for ref in soup(page).select("a.footnote-reference.book-note-ref"):
+        for ref in soup(page).select("a.footnote-reference"):
             following = ref.next_sibling
             while following is not None and isinstance(following, str) and not following.strip():
                 following = following.next_sibling

@@ -399,6 +399,8 @@ class NotesTransform(Transform):
             ref = nodes.footnote_reference(mark.rawsource, auto=1, refname=name, ids=[f"note-ref-{number}"])
             ref["classes"].append("book-note-ref")
             ref["book_keys"] = [key for key, _l, _v in mark["sources"]]
+            # The works a mark cites, readable in the HTML: class="cites-<key>".
+            ref["classes"] += [f"cites-{key.lower()}" for key in ref["book_keys"]]
             ref.source, ref.line = mark.source, mark.line
             self.document.note_autofootnote_ref(ref)
             self.document.note_footnote_ref(ref)
