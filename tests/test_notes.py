@@ -155,6 +155,19 @@ def test_a_note_with_several_sources_keeps_their_order():
     assert notes.parse_note("B2000b, p. 3; A1999a", keys) == [("B2000b", "page", "3"), ("A1999a", None, None)]
 
 
+@pytest.mark.parametrize("written, message", [
+    ("", "empty note"),
+    ("A1999a;; B2000b", 'empty source between ";"'),
+    ("A1999a,", 'nothing after the comma in "A1999a,"'),
+    ("A1999b", 'unknown source key "A1999b" (did you mean "A1999a"?)'),
+    ("A1999a p. 3", 'malformed source "A1999a p. 3"'),
+])
+def test_malformed_notes_are_refused(written, message):
+    with pytest.raises(notes.NoteError) as error:
+        notes.parse_note(written, {"A1999a": None, "B2000b": None})
+    assert message in str(error.value)
+
+
 # -- Web and EPUB: marks and notes link both ways ---------------------------------------------
 
 
