@@ -104,6 +104,8 @@ def test_every_bib_entry_is_cited_somewhere():
     for text in texts:
         for group in re.findall(r":(?:foot)?cite:[pt]:`([^`]+)`", text):
             cited.update(key.strip() for key in group.split(","))
+        for group in re.findall(r":note:`([^`]+)`", text):  # "KeyA, p. 12; KeyB"
+            cited.update(part.split(",")[0].strip() for part in group.split(";"))
     assert set(BIB_KEYS) - cited == set()
     assert cited - set(BIB_KEYS) == set()
 

@@ -359,7 +359,13 @@ def test_each_note_is_at_the_foot_of_its_marks_page(edition):
             for sibling in ref.previous_siblings:
                 if not isinstance(sibling, str) and "para-num" in sibling.get("class", []):
                     continue  # the paragraph's number, in the margin
-                words = sibling if isinstance(sibling, str) else sibling.get_text()
+                if isinstance(sibling, str):
+                    words = sibling
+                else:  # what print shows: no text meant for screen readers only
+                    sibling = BeautifulSoup(str(sibling), "lxml").find(sibling.name)
+                    for hidden in sibling.select(".ednote-explanation"):
+                        hidden.decompose()
+                    words = sibling.get_text()
                 if not isinstance(sibling, str) and "footnote-reference" in sibling.get("class", []):
                     words = words.strip("[]")  # an earlier mark: a bare superscript number in print
                 before = words + before

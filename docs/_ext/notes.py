@@ -21,7 +21,8 @@ that repeats the previous note's source is a short note too.
 The notes are docutils footnotes: Sphinx's LaTeX writer prints them as page
 footnotes in the PDF; on the web and in the EPUB they stand at the end of the
 chapter under a "Notes" heading, each mark linking to its note and each note
-back to its mark.  An unknown key or a malformed locator stops the build with
+back to its mark (a figure whose caption carries a note does not float in
+the PDF, so that the note stays on its mark's page).  An unknown key or a malformed locator stops the build with
 the file and line of the mark and what to write instead.
 
 Each mark keeps the keys of its sources (``book_keys``), which the
@@ -40,6 +41,7 @@ from docutils.transforms import Transform
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 import bibcsl
@@ -426,9 +428,30 @@ class NotesTransform(Transform):
         last.extend(footnotes)
 
 
+class FiguresKeepTheirNotes(SphinxPostTransform):
+    """In the PDF, a figure whose caption or legend carries a note stays where
+    it stands in the text (``[H]``): a floating figure would carry its mark to
+    another page than the note's."""
+
+    default_priority = 400
+    formats = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for figure in list(self.document.findall(nodes.figure)):
+            if not any(ref.get("book_keys") for ref in figure.findall(nodes.footnote_reference)):
+                continue
+            parent = figure.parent
+            index = parent.index(figure)
+            parent.insert(index + 1, nodes.raw("", "\\endgroup\n", format="latex"))
+            parent.insert(index, nodes.raw(
+                "", "\\begingroup\\let\\booknotesfigure\\figure\\def\\figure[#1]{\\booknotesfigure[H]}\n",
+                format="latex"))
+
+
 def setup(app: Sphinx) -> dict:
     app.setup_extension("sphinxcontrib.bibtex")
     app.add_node(note_mark)
     app.add_role("note", NoteRole())
     app.add_transform(NotesTransform)
+    app.add_post_transform(FiguresKeepTheirNotes)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
