@@ -137,6 +137,7 @@ extensions = [
     "lazyfigures",
     "longtables",  # every table of the PDF breaks across pages
     "notes",  # the :note: role: Chicago notes from references.bib
+    "offprints",  # each chapter as its own PDF, cut from the book's
     "pagemeta",  # a meta description on every HTML page
     "paranumbers",  # paragraph numbers, in the web page's margin and the PDF's
     "pdfpages",  # each section's page in the PDF: named destinations, read back for the HTML

@@ -370,7 +370,8 @@ def test_chapter_pages_carry_highwire_and_dublin_core_tags(book, widgets, number
     assert item["bookTitle"] == item["publicationTitle"] == identity["title"]
     assert item["publisher"] == identity["publisher"]
     assert item["url"] == f"{identity['base_url']}{docname}.html"
-    assert item["attachments"] == [f"{identity['base_url']}{identity['pdf_name']}"]
+    # The chapter's offprint (docs/_ext/offprints.py), what a reader shares.
+    assert item["attachments"] == [f"{identity['base_url']}offprints/{docname}.pdf"]
     dc = {tag["name"]: tag["content"] for tag in page.head.select('meta[name^="DC."]')}
     assert dc["DC.title"] == item["title"] and dc["DC.date"] == identity["date_iso"]
     assert dc["DC.identifier"] == item["url"] and identity["licence"] in dc["DC.rights"]

@@ -20,6 +20,7 @@ from sphinx.util.osutil import relative_uri
 
 from booksections import Section, book_of, labelled_sections
 from citeformats import FORMATS, section_citations
+from offprints import offprint_uri
 from pdfpages import pages_of
 
 def format_rows(citations: dict[str, tuple[str, bool]], prefix: str, buttons: bool = True) -> str:
@@ -52,7 +53,7 @@ def format_rows(citations: dict[str, tuple[str, bool]], prefix: str, buttons: bo
 DOWNLOADS = [("bibtex", "bib", "BibTeX"), ("ris", "ris", "RIS"), ("csl-json", "json", "CSL-JSON")]
 
 
-def cite_widget(book: dict, section: Section, pdf_href: str, static_prefix: str) -> str:
+def cite_widget(book: dict, section: Section, pdf_href: str, static_prefix: str, offprint_href: str | None = None) -> str:
     """The HTML of the "Cite this section" control.
 
     The page itself carries the Chicago note (with its copy button) and links
@@ -75,7 +76,10 @@ def cite_widget(book: dict, section: Section, pdf_href: str, static_prefix: str)
         f'<summary>Cite this {what}</summary><div class="cite-body">'
         f'<p class="cite-meta">{html.escape(section.numbered_title)} · {book["edition"]}, '
         f'version {book["version"]}, {book["date_long"]} · '
-        f'<a class="cite-pdf" href="{html.escape(pdf_href)}">{where}</a></p>'
+        f'<a class="cite-pdf" href="{html.escape(pdf_href)}">{where}</a>'
+        + (f' · <a class="cite-offprint" href="{html.escape(offprint_href)}">this chapter as a PDF (offprint)</a>'
+           if offprint_href else "")
+        + "</p>"
         f'<div class="cite-formats">{note}</div>'
         f'<p class="cite-files">Download: {files}</p>'
         "</div></details>"
@@ -116,7 +120,10 @@ def _add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         here = app.builder.get_target_uri(current)
         pdf_href = relative_uri(here, book["pdf_name"]) + f"#nameddest={label}"
         static = relative_uri(here, "_static/")
-        section.insert((title_index or 0) + 1, nodes.raw("", cite_widget(book, info, pdf_href, static), format="html"))
+        offprint = offprint_uri(app, current) if "." not in number else None
+        offprint_href = relative_uri(here, offprint) if offprint else None
+        section.insert((title_index or 0) + 1, nodes.raw(
+            "", cite_widget(book, info, pdf_href, static, offprint_href), format="html"))
         cited.append(info)
     if cited:
         write_citation_files(app.outdir, docname, book, cited)

@@ -13,6 +13,7 @@ import html
 from sphinx.application import Sphinx
 
 from booksections import Section, book_of, pdf_url
+from offprints import offprint_uri
 from pdfpages import chapter_end, pages_of
 
 
@@ -40,7 +41,9 @@ def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, 
             _meta("citation_book_title", book["title"]),
             _meta("citation_publisher", book["publisher"]),
             _meta("citation_language", book["language"]),
-            _meta("citation_pdf_url", pdf_url(book)),
+            # The chapter's offprint (offprints.py), else the whole book.
+            _meta("citation_pdf_url", f"{book['base_url']}{offprint}" if (offprint := offprint_uri(app, pagename))
+                  else pdf_url(book)),
             _meta("citation_public_url", f"{book['base_url']}{pagename}.html"),
         ]
         chapter_pages = _chapter_pages(env, pagename, pages)
