@@ -278,6 +278,11 @@ _LATEX_PREAMBLE = Template(r"""
 % "3 (p. 1)", instead of Sphinx's "Page 1, 3"; in one box, never broken
 % across two lines.
 \renewcommand*{\sphinxthefootnotemark}[2]{\mbox{#1\,(p.\,#2)}}
+% A raised mark (a note's number, \textsuperscript{ed.}) is set as a math
+% superscript, which TeX follows with \scriptspace (0.5pt): a gap before a
+% full stop, comma or semicolon after a mark ("1982^12 ."). None after it.
+\def\@textsuperscript#1{{\m@th\scriptspace\z@
+  \ensuremath{^{\mbox{\fontsize\sf@size\z@#1}}}}}
 % The index lists people, places and treaties in the text face (Sphinx sets
 % its entries in typewriter, for the names of functions).
 \renewcommand{\sphinxstyleindexentry}[1]{#1}

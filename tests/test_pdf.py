@@ -320,6 +320,35 @@ def test_no_two_note_marks_touch(edition):
     assert not problems, f"{len(problems)} note marks read wrong:\n" + "\n".join(problems)
 
 
+# pdftotext reads a gap of half a point between a mark and a full stop as a
+# space ("1982¹² ."); a mark and the punctuation after it are set solid.
+GAP_BP = 0.1
+
+
+def test_no_space_between_a_mark_and_the_punctuation_after_it(edition):
+    """A note mark (or the editorial mark "ed.") followed by a full stop,
+    comma, semicolon or colon touches it: no space before the punctuation,
+    in print or in the text pdftotext gives a reader who copies it."""
+    checked, problems = 0, []
+    for page in pages_of(edition):
+        words = page.words
+        for i, mark in enumerate(words[1:-1], 1):
+            before, after = words[i - 1], words[i + 1]
+            raised = (MARK_TEXT.match(mark.text) and before.size >= 1.15 * mark.size
+                      and mark.bottom < before.bottom - 0.5 and -0.5 < mark.x0 - before.x1 < 1)
+            if not raised:
+                continue
+            checked += 1
+            if after.text[:1] not in ".,;:" or abs(after.bottom - before.bottom) > 0.5:
+                continue
+            gap = after.x0 - mark.x1
+            if gap > GAP_BP:
+                problems.append(f"page {page.number}: {before.text}{mark.text} {after.text!r}: "
+                                f"{gap:.2f} bp before {after.text[0]!r}")
+    assert checked, "no note mark found in the text: the test reads none"
+    assert not problems, f"{len(problems)} marks stand apart from the punctuation after them:\n" + "\n".join(problems)
+
+
 # -- Every paragraph begins a line, its number level with it ---------------------
 
 
