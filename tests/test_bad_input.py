@@ -103,3 +103,24 @@ def test_entry_missing_a_field_its_type_needs(tiny, snapshot):
     result = run_build(tiny)
     assert_failed_cleanly(tiny, result, f"references.bib:{line}:", "'Part2001chapter' (@incollection) has no 'year' field")
     assert snapshot(tiny) == before
+
+
+# -- Dated events (docs/_ext/timeline.py) ------------------------------------------------
+
+
+@pytest.mark.parametrize("written, expected", [
+    ("1949-02-30", "February 1949 has 28 days; write a day from 01 to 28, or 1949-02 if the day is not known"),
+    ("1941-13-45", "has no month 13: the month is 01 to 12; write the date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("29 August 1949", "is not written as YYYY, YYYY-MM or YYYY-MM-DD, for example 1949, 1949-08 or 1949-08-29; write 1949-08-29"),
+], ids=["no-such-day", "no-such-month", "date-in-words"])
+def test_impossible_or_misspelt_event_date(timeline_copy, snapshot, written, expected):
+    before = snapshot(timeline_copy)
+    early = timeline_copy / "docs" / "early.rst"
+    line = replace_in(early, ".. event:: 1933-11", f".. event:: {written}")
+    result = run_build(timeline_copy)
+    assert result.returncode != 0, result.output
+    assert f"early.rst:{line}:" in result.output, result.output
+    assert f"event date {written!r}" in result.output and expected in result.output, result.output
+    assert "argument(s)" not in result.output
+    assert snapshot(timeline_copy) == before
+    assert not (timeline_copy / "_build" / ".html-new").exists()

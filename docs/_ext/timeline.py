@@ -53,9 +53,45 @@ from sphinx.util.nodes import make_refnode
 
 logger = logging.getLogger(__name__)
 
-DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+SHAPE = re.compile(r"^(?P<year>\d{4})(-(?P<month>\d{2})(-(?P<day>\d{2}))?)?$")
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December"]
+FORMS = "YYYY, YYYY-MM or YYYY-MM-DD, for example 1949, 1949-08 or 1949-08-29"
+
+
+def _as_iso(text: str) -> str | None:
+    """A date written in words ("29 August 1949", "August 29, 1949",
+    "August 1949") in the form the directive takes, or None."""
+    months = {m.lower(): i for i, m in enumerate(MONTHS, 1)} | {m[:3].lower(): i for i, m in enumerate(MONTHS, 1)}
+    found = re.fullmatch(r"(?:(\d{1,2})\s+)?([A-Za-z]+)\.?\s+(?:(\d{1,2}),?\s+)?(\d{4})", text.strip())
+    if not found or found[2].lower() not in months or (found[1] and found[3]):
+        return None
+    day = found[1] or found[3]
+    iso = f"{found[4]}-{months[found[2].lower()]:02d}"
+    return f"{iso}-{int(day):02d}" if day else iso
+
+
+def check_date(date: str) -> str | None:
+    """What is wrong with an event's date, and what to write; None if it is right."""
+    import calendar
+
+    match = SHAPE.match(date)
+    if match is None:
+        iso = _as_iso(date)
+        hint = f"; write {iso}" if iso else ""
+        return f"event date {date!r} is not written as {FORMS}{hint}"
+    if match["month"] is None:
+        return None
+    month = int(match["month"])
+    if not 1 <= month <= 12:
+        return f"event date {date!r} has no month {match['month']}: the month is 01 to 12; write the date as {FORMS}"
+    if match["day"] is None:
+        return None
+    days = calendar.monthrange(int(match["year"]), month)[1]
+    if not 1 <= int(match["day"]) <= days:
+        return (f"event date {date!r} does not exist: {MONTHS[month - 1]} {match['year']} has {days} days; "
+                f"write a day from 01 to {days}, or {match['year']}-{match['month']} if the day is not known")
+    return None
 
 
 def split_keys(value: str) -> list[str]:
@@ -97,13 +133,17 @@ def skip(self, node: nodes.Element) -> None:
 
 class EventDirective(SphinxDirective):
     required_arguments = 1
+    # The whole argument is the date: "29 August 1949" is one (wrong) date,
+    # answered with the form to write, not "3 arguments supplied".
+    final_argument_whitespace = True
     has_content = True
     option_spec = {"source": directives.unchanged_required}
 
     def run(self) -> list[nodes.Node]:
         date = self.arguments[0]
-        if not DATE.match(date):
-            raise self.error(f"event date {date!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+        problem = check_date(date)
+        if problem:
+            raise self.error(problem)
         if not self.content:
             raise self.error("an event needs a one-line description")
         sources = split_keys(self.options.get("source", ""))
@@ -280,7 +320,8 @@ def scan_events(srcdir: Path) -> list[dict]:
         lines = path.read_text(encoding="utf-8").splitlines()
         for number, line in enumerate(lines):
             match = EVENT_LINE.match(line)
-            if not match:
+            # A wrong date is not drawn: the directive fails the build with it.
+            if not match or check_date(match["date"]):
                 continue
             indent = len(match["indent"].expandtabs())
             sources, text = [], []
