@@ -68,25 +68,40 @@ def problems(site: Path, registry: dict) -> list[str]:
     return out
 
 
-def update(site: Path, registry: dict) -> dict:
+def update(site: Path, registry: dict) -> tuple[dict, list[str]]:
+    """Add the built site's new anchors; return the registry and what was added."""
+    added = []
     for anchor, page in built_anchors(site).items():
-        registry["anchors"].setdefault(anchor, {"page": page})
+        if anchor not in registry["anchors"]:
+            registry["anchors"][anchor] = {"page": page}
+            added.append(f"added {anchor} ({page}#{anchor})")
     registry["anchors"] = dict(sorted(registry["anchors"].items()))
-    return registry
+    return registry, added
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--update", action="store_true", help="add new anchors to anchors.json")
     parser.add_argument("--site", type=Path, default=ROOT / "_build" / "html")
+    parser.add_argument("--registry", type=Path, default=REGISTRY, help="the registry file (default: anchors.json)")
     args = parser.parse_args()
-    registry = load()
+    if not args.site.is_dir():
+        print(f"anchors.py: no built site in {args.site}; run `make` first", file=sys.stderr)
+        return 1
+    registry = load(args.registry)
     if args.update:
-        registry = update(args.site, registry)
-        REGISTRY.write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        registry, added = update(args.site, registry)
+        if added:
+            args.registry.write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for line in added:
+            print(f"anchors.json: {line}")
+        if not added:
+            print("anchors.json: no new anchor; nothing changed")
     found = problems(args.site, registry)
     for line in found:
         print(f"anchors.json: {line}", file=sys.stderr)
+    if not found:
+        print(f"anchors.json: every one of the {len(registry['anchors'])} published anchors is in place")
     return 1 if found else 0
 
 
