@@ -133,6 +133,7 @@ extensions = [
     "editionchanges",  # the PDF's list of what changed since the previous edition (editions.json)
     "epubaccess",  # the EPUB's accessibility and validity fixes
     "epubstyle",
+    "labels",  # a section's label is its address (the heading's permalink), defined once
     "latexbib",
     "lazyfigures",
     "longtables",  # every table of the PDF breaks across pages

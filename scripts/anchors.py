@@ -2,7 +2,8 @@
 """The registry of published anchors: anchors.json.
 
 Every chapter and section of the book has a stable anchor, its label, and
-people cite it as ``<page>.html#<label>``.  anchors.json records every anchor
+people cite it as ``<page>.html#<label>``; it is also the permalink beside
+its heading.  anchors.json records every anchor
 ever published and the page it is on.  Once published, an anchor is never
 removed: if a section moves to another page, or goes, its entry gains a
 ``redirect`` to where readers should land, and the HTML build sends them there.
@@ -24,14 +25,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "anchors.json"
 CITABLE = re.compile(r'<details class="cite-this" id="cite-[^"]+" data-label="([^"]+)"')
+# The permalink beside a heading (the ¶ readers copy); docs/_ext/labels.py
+# makes it the section's label.
+PERMALINK = re.compile(r'<a class="headerlink" href="#([^"]+)" title="Link to this heading">')
 
 
 def built_anchors(site: Path) -> dict[str, str]:
-    """{anchor: page} of every citable section in the built HTML site."""
+    """{anchor: page} of every citable section and every heading's permalink
+    in the built HTML site (the pages at its top; not genindex or search)."""
     found = {}
     for page in sorted(site.glob("*.html")):
-        for label in CITABLE.findall(page.read_text(encoding="utf-8")):
-            found[label] = page.name
+        if page.name in ("genindex.html", "search.html"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        for label in CITABLE.findall(text) + PERMALINK.findall(text):
+            found.setdefault(label, page.name)
     return found
 
 

@@ -1,8 +1,8 @@
 """What changed between two editions, section by section (scripts/edition_site.py).
 
-Sections are read from each edition's built HTML by their labels: a
-labelled section is a ``<section>`` whose heading follows a
-``<span id="<label>">``, or whose "Cite this section" box names its label.  A section's text is its heading and its own
+Sections are read from each edition's built HTML by their labels (the
+site's objects.inv lists them): a labelled section is a ``<section>`` whose
+id is a label, or whose heading follows a ``<span id="<label>">``, or whose "Cite this section" box names its label.  A section's text is its heading and its own
 paragraphs, without its subsections, its "Cite this section" box, its
 paragraph numbers and its heading's permalink.
 
@@ -50,9 +50,25 @@ class Section:
     text: str
 
 
+def label_ids(site: Path) -> set[str] | None:
+    """The anchors of every label of a built site (its objects.inv), or None without one."""
+    import posixpath
+
+    from sphinx.util.inventory import InventoryFile
+
+    inventory = site / "objects.inv"
+    if not inventory.is_file():
+        return None
+    with inventory.open("rb") as stream:
+        labels = InventoryFile.load(stream, "", posixpath.join).get("std:label", {})
+    uris = [getattr(item, "uri", None) or item[2] for item in labels.values()]
+    return {uri.split("#", 1)[1] for uri in uris if "#" in uri}
+
+
 def sections_of(site: Path) -> dict[str, Section]:
     """{label: Section} of every labelled section in a built HTML site."""
     found: dict[str, Section] = {}
+    known = label_ids(site)
     for path in sorted(site.glob("*.html")):
         if path.name in SKIP_PAGES:
             continue
@@ -61,10 +77,12 @@ def sections_of(site: Path) -> dict[str, Section]:
             heading = section.find(HEADINGS, recursive=False)
             if heading is None:
                 continue
-            # The labels: the empty spans just before the heading.
-            labels = [span["id"] for span in heading.find_previous_siblings("span")
-                      if span.get("id") and not span.get_text(strip=True)
-                      and not re.fullmatch(r"id\d+", span["id"])][::-1]
+            # The labels: the section's own id (docs/_ext/labels.py puts the
+            # label first) and the empty spans just before the heading.
+            ids = [section.get("id")] + [span["id"] for span in heading.find_previous_siblings("span")
+                                         if span.get("id") and not span.get_text(strip=True)][::-1]
+            labels = [i for i in ids if i and (i in known if known is not None
+                                                 else i != section.get("id") and not re.fullmatch(r"id\d+", i))]
             # A label that is also the heading's own slug has no span: the
             # section's "Cite this section" box names it (anchors.py reads the same).
             labels += [box["data-label"] for box in section.find_all("details", class_="cite-this", recursive=False)

@@ -291,6 +291,11 @@ def test_citations_name_the_editions_own_url(published, folder, version):
 # -- The banner and the links between editions ---------------------------------------------
 
 
+def heading_of(soup, label):
+    """The heading of the section labelled *label* (its first id, docs/_ext/labels.py)."""
+    return soup.find("section", id=label).find(re.compile(r"^h[1-6]$"), recursive=False)
+
+
 def test_older_edition_links_to_the_same_section_in_the_latest(published):
     soup = page(published, "1.0/one.html")
     banner = soup.select_one("aside.book-edition")
@@ -298,7 +303,7 @@ def test_older_edition_links_to_the_same_section_in_the_latest(published):
     assert banner.find("a", string=re.compile("this page in the latest"))["href"] == "../one.html"
     links = {}
     for heading in soup.select("section > h2"):
-        label = heading.find_previous_sibling("span")["id"]
+        label = heading.parent["id"]  # a section's first id is its label (docs/_ext/labels.py)
         row = heading.find_next_sibling("p", class_="book-edition-section")
         links[label] = [a["href"] for a in row.find_all("a")]
     # The moved section: to its new page, by anchors.json's redirect.
@@ -316,10 +321,10 @@ def test_older_edition_links_to_the_same_section_in_the_latest(published):
 
 def test_the_latest_links_each_section_to_earlier_editions(published):
     soup = page(published, "two.html")
-    row = soup.find("span", id="one-moves").find_next_sibling("p", class_="book-edition-section")
+    row = heading_of(soup, "one-moves").find_next_sibling("p", class_="book-edition-section")
     hrefs = [a["href"] for a in row.find_all("a")]
     assert hrefs == ["1.0/one.html#one-moves", "changes/1.0-2.0.html#one-moves"]
-    added = soup.find("span", id="two-added").find_next_sibling(["p", "section"])
+    added = heading_of(soup, "two-added").find_next_sibling(["p", "section"])
     assert "book-edition-section" not in (added.get("class") or [])
     assert page(published, "2.0/one.html").select_one("aside.book-edition").find("a", string="1.0")
 
@@ -412,7 +417,7 @@ def test_a_label_gone_without_redirect_fails_and_keeps_the_last_site(published, 
     assert "Working draft" in box and f"{SITE_URL}one.html#one-stays" in box
     assert f"{SITE_URL}2.0/" not in str(draft.find("article"))
     old = BeautifulSoup((repo / "_build" / "html" / "1.0" / "one.html").read_text(encoding="utf-8"), "lxml")
-    row = old.find("span", id="one-reworded").find_next_sibling("p", class_="book-edition-section")
+    row = heading_of(old, "one-reworded").find_next_sibling("p", class_="book-edition-section")
     assert row.a["href"] == "../one.html#one-changes"
 
 

@@ -126,7 +126,8 @@ def _record_anchors(app: Sphinx, doctree: nodes.document) -> None:
         del store[key]
     for section in doctree.findall(nodes.section):
         anchor = "" if is_top(section) else "#" + section["ids"][0]
-        for i in section["ids"][1:] if anchor else section["ids"]:
+        # The label is the first id (docs/_ext/labels.py); the others too.
+        for i in section["ids"]:
             store[(env.docname, i)] = anchor
 
 
