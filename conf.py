@@ -144,6 +144,7 @@ extensions = [
     "pdfpages",  # each section's page in the PDF: named destinations, read back for the HTML
     "printurls",  # marks links whose text is their URL, for the print CSS
     "redirects",  # anchors that moved (anchors.json) send readers on
+    "reflines",  # a cross-reference's warning names its own line, not its paragraph's first
     "timeline",
     "unsourced",
     "wherecited",  # the bibliography's "Cited in" links to the citing sections

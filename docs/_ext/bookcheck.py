@@ -32,6 +32,46 @@ def _line_of(text: str, needle: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1
 
 
+FIELD_START = re.compile(r"^[ \t]*([A-Za-z][\w-]*)[ \t]*=[ \t]*\{", re.M)
+# A line that, inside a field's braces, can only be the start of something else.
+NEW_FIELD_OR_ENTRY = re.compile(r"^[ \t]*(?:[A-Za-z][\w-]*[ \t]*=|@\w+[ \t]*\{)", re.M)
+
+
+def unclosed_brace(text: str) -> tuple[int, str] | None:
+    """(line, message) for the first field whose ``{`` is never closed.
+
+    pybtex reads on past a missing ``}`` and fails only where the text stops
+    making sense, often at the next entry.  A field's braces that are still
+    open when a line starts another field or entry, or at the end of the file,
+    were left open at the line where that field starts.
+    """
+    for match in FIELD_START.finditer(text):
+        depth, position = 0, match.end() - 1
+        while position < len(text):
+            char = text[position]
+            if char == "\\":
+                position += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif char == "\n" and NEW_FIELD_OR_ENTRY.match(text, position + 1):
+                position = len(text)
+                break
+            position += 1
+        if depth > 0 and position >= len(text):
+            line = text.count("\n", 0, match.start()) + 1
+            entry = re.findall(r"@\w+\s*\{\s*([^,\s]+)\s*,", text[: match.start()])
+            where = f" of entry {entry[-1]!r}" if entry else ""
+            return line, (f"malformed entry: the value of field {match.group(1)!r}{where} opens a '{{' that is "
+                          f"never closed; end the value with '}}' (then a comma), as in "
+                          f"{match.group(1)} = {{...}},")
+    return None
+
+
 def check_fields(text: str, styles: list[str]) -> list[tuple[int | None, str]]:
     """Every entry that a bibliography style cannot format: a field its type needs is missing."""
     from pybtex.plugin import find_plugin
@@ -74,7 +114,9 @@ def check_bibfile(path: Path, styles: list[str] | None = None) -> list[tuple[int
     try:
         Parser(encoding="utf-8").parse_string(text)
     except PybtexSyntaxError as exc:
-        problems.append((exc.lineno, f"malformed entry: {exc.args[0]}"))
+        # pybtex notices a missing "}" only where the text stops making sense,
+        # often at the next entry: report the field that left it open.
+        problems.append(unclosed_brace(text) or (exc.lineno, f"malformed entry: {exc.args[0]}"))
     except BibliographyDataError as exc:
         key = exc.args[1] if len(exc.args) > 1 else None
         line = None
