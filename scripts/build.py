@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -100,6 +101,58 @@ def locate_text(root: Path, needle: str) -> list[str]:
     return hits
 
 
+# -- Stale output ----------------------------------------------------------------
+
+LABEL_LINE = re.compile(r"^[ \t]*\.\. _([^:`\s][^:]*):[ \t]*$", re.M)
+# Builders whose output folder is published as it is (the site, the EPUB's
+# files and content.opf).  The PDF is one file made from the whole book.
+FOLDER_BUILDERS = ("html", "epub")
+
+
+def source_manifest(root: Path) -> list[str]:
+    """What the sources hold that becomes output files of its own: every file
+    under docs/ (pages, images, static files) and every label (a section's
+    citation files)."""
+    docs = root / "docs"
+    files = [
+        str(path.relative_to(docs)) for path in docs.rglob("*")
+        if path.is_file() and not {"_generated", "__pycache__"} & set(path.relative_to(docs).parts)
+    ]
+    labels = {label for path in docs.rglob("*.rst") for label in LABEL_LINE.findall(path.read_text(encoding="utf-8"))}
+    return sorted(files) + sorted(f"label {label}" for label in labels)
+
+
+def manifest_path(out: Path, builder: str) -> Path:
+    return out / "work" / f"sources-{builder}.json"
+
+
+def clear_stale_output(root: Path, out: Path, builder: str) -> None:
+    """Start *builder*'s output folder afresh when a source file or a label is
+    gone since its last good build.
+
+    Sphinx never deletes what it wrote for a page or a label that no longer
+    exists (the page, its citation files, its entry in the EPUB's
+    content.opf), so the folder is emptied and every page written again; the
+    doctrees are kept, so only the changed pages are read again.
+    """
+    outdir = out / "work" / builder
+    if builder not in FOLDER_BUILDERS or not outdir.exists():
+        return
+    record = manifest_path(out, builder)
+    previous = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else None
+    gone = sorted(set(previous) - set(source_manifest(root))) if previous is not None else None
+    if gone == []:
+        return
+    what = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "") if gone else "no record of the last build"
+    print(f"[{builder}] gone since the last build: {what}; writing every page afresh", flush=True)
+    shutil.rmtree(outdir)
+
+
+def record_sources(root: Path, out: Path, builder: str) -> None:
+    if builder in FOLDER_BUILDERS:
+        manifest_path(out, builder).write_text(json.dumps(source_manifest(root), indent=0) + "\n", encoding="utf-8")
+
+
 def run_sphinx(root: Path, out: Path, builder: str) -> Path:
     """Run one Sphinx builder into <out>/work/<builder>; return that folder."""
     work = out / "work"
@@ -110,6 +163,7 @@ def run_sphinx(root: Path, out: Path, builder: str) -> Path:
         sys.executable, "-m", "sphinx", "-b", builder, *opts,
         "-d", str(doctrees), "-c", str(root), str(root / "docs"), str(outdir),
     ]
+    clear_stale_output(root, out, builder)
     print(f"[{builder}] sphinx-build -b {builder} {' '.join(opts)}", flush=True)
     result = subprocess.run(cmd, cwd=root)
     if result.returncode != 0:
@@ -117,6 +171,7 @@ def run_sphinx(root: Path, out: Path, builder: str) -> Path:
         # incremental run would not repeat the warnings: start afresh next time.
         shutil.rmtree(doctrees, ignore_errors=True)
         raise BuildError(f"the {builder} builder failed (the messages above name the file and line)")
+    record_sources(root, out, builder)
     return outdir
 
 
