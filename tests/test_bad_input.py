@@ -124,3 +124,56 @@ def test_impossible_or_misspelt_event_date(timeline_copy, snapshot, written, exp
     assert "argument(s)" not in result.output
     assert snapshot(timeline_copy) == before
     assert not (timeline_copy / "_build" / ".html-new").exists()
+
+
+# -- Lines: the line that holds the mistake -------------------------------------------------
+
+
+def test_missing_label_reported_at_its_own_line(tiny, snapshot):
+    """A :ref: on the third line of a paragraph is reported at that line."""
+    before = snapshot(tiny)
+    chapter = tiny / "docs" / "chapter.rst"
+    start = replace_in(chapter, "A reference to :ref:`chapter-section`.",
+                       "A first line.\nA second line.\nA reference to :ref:`no-such-label`.")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{start + 2}:", "no-such-label")
+    assert f"chapter.rst:{start}:" not in result.output
+    assert snapshot(tiny) == before
+
+
+def test_unclosed_brace_in_a_bib_field(tiny, snapshot):
+    """A missing "}" is reported at the field that opens it, not at the next entry."""
+    before = snapshot(tiny)
+    bib = tiny / "references.bib"
+    line = replace_in(bib, "{A Tiny Book},", "{A Tiny Book,")
+    # Another entry after it, where pybtex itself would notice.
+    bib.write_text(bib.read_text(encoding="utf-8") + "\n@book{Zed2001other,\n  author = {Zed, Zoe},\n"
+                   "  title = {Other},\n  publisher = {Press},\n  year = {2001},\n}\n", encoding="utf-8")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"references.bib:{line}:", "'title'", "never closed", "end the value with '}'")
+    assert snapshot(tiny) == before
+
+
+# -- What is published is what the sources hold ------------------------------------------------
+
+
+def test_a_removed_chapter_leaves_nothing_behind(timeline_copy):
+    """After removing a chapter and building again (no clean), its page, its
+    citation files and its EPUB entry are gone."""
+    site = timeline_copy / "_build" / "html"
+    assert (site / "late.html").is_file()
+    cite_files = list((site / "_static" / "cite").glob("late*"))
+    (timeline_copy / "docs" / "late.rst").unlink()
+    index = timeline_copy / "docs" / "index.rst"
+    index.write_text(index.read_text(encoding="utf-8").replace("   late\n", ""), encoding="utf-8")
+    result = run_build(timeline_copy)
+    assert result.returncode == 0, result.output
+    assert not (site / "late.html").exists()
+    assert not list((site / "_static" / "cite").glob("late*")), cite_files
+    import zipfile
+    epub = next(site.glob("*.epub"))
+    with zipfile.ZipFile(epub) as book:
+        names = book.namelist()
+        opf = book.read(next(n for n in names if n.endswith(".opf"))).decode("utf-8")
+    assert "late.xhtml" not in opf and "late.xhtml" not in names
+    assert "SALT I" not in (site / "timeline.html").read_text(encoding="utf-8")
