@@ -44,6 +44,11 @@ class BuildError(Exception):
 # -- Helpers -----------------------------------------------------------------
 
 
+def book_pathspec() -> list[str]:
+    import editions  # beside this script, like edition_site
+    return editions.book_pathspec()
+
+
 def source_date_epoch(root: Path) -> str:
     """SOURCE_DATE_EPOCH: the environment's, else the last commit's time.
 
@@ -54,8 +59,9 @@ def source_date_epoch(root: Path) -> str:
         return os.environ["SOURCE_DATE_EPOCH"]
     try:
         out = subprocess.run(
-            # Recording an edition in editions.json does not redate it.
-            ["git", "-C", str(root), "log", "-1", "--format=%ct", "--", ".", ":(exclude)editions.json"],
+            # Only a change to the book dates it (editions.NOT_THE_BOOK): recording
+            # an edition, or a change to the tests alone, does not redate it.
+            ["git", "-C", str(root), "log", "-1", "--format=%ct", "--", *book_pathspec()],
             capture_output=True, text=True, check=True,
         ).stdout.strip()
         if out:

@@ -256,7 +256,11 @@ def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections
 
 
 def draft_after(root: Path) -> record.Edition | None:
-    """The newest edition, when the working tree's sources are not its commit's."""
+    """The newest edition, when the working tree's book is not its commit's.
+
+    Files that are not the book (record.NOT_THE_BOOK: tests, README, ...) may
+    differ: the root is still that edition, built from the same sources.
+    """
     if os.environ.get("BOOK_EDITION_BUILD") or not is_git(root):
         return None
     try:
@@ -266,7 +270,7 @@ def draft_after(root: Path) -> record.Edition | None:
     if not recorded:
         return None
     differs = subprocess.run(
-        ["git", "-C", str(root), "diff", "--quiet", recorded[-1].commit, "--", ".", ":(exclude)editions.json"],
+        ["git", "-C", str(root), "diff", "--quiet", recorded[-1].commit, "--", *record.book_pathspec()],
     ).returncode != 0
     return recorded[-1] if differs else None
 

@@ -32,6 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORD = "editions.json"
 VERSION = re.compile(r"[1-9]\d*\.\d+")
 COMMIT = re.compile(r"[0-9a-f]{40}")
+# What is not the book: the record of editions, the documents for contributors,
+# the tests, the editors' research notes and CI. Changing them publishes
+# nothing: a commit that touches only these neither redates the build nor turns
+# the newest edition at the site's root into a working draft.
+NOT_THE_BOOK = (RECORD, "README.md", "CONTRIBUTING.md", "tests", "research", ".ci")
+
+
+def book_pathspec() -> list[str]:
+    """A git pathspec for every file that makes the book (all but NOT_THE_BOOK)."""
+    return [".", *(f":(exclude){path}" for path in NOT_THE_BOOK)]
 
 
 class EditionError(Exception):

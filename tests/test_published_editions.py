@@ -421,6 +421,35 @@ def test_a_label_gone_without_redirect_fails_and_keeps_the_last_site(published, 
     assert row.a["href"] == "../one.html#one-changes"
 
 
+def test_a_change_to_the_tests_or_readme_alone_leaves_the_root_the_edition(published, tmp_path):
+    """Files that are not the book (editions.NOT_THE_BOOK) publish nothing:
+    after a commit that touches only them, the root is still the newest
+    edition, dated as it, with its words and citations."""
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True)
+    (repo / "README.md").write_text("A reworded README.\n", encoding="utf-8")
+    (repo / "tests").mkdir(exist_ok=True)
+    (repo / "tests" / "test_more.py").write_text("def test_more():\n    assert 1 + 1 == 2\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Tests and README only", epoch=1795900000)
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = page(repo, "one.html").select_one("aside.book-edition").get_text(" ", strip=True)
+    assert "working draft" not in line.lower() and "version 2.0" in line
+    latest = page(repo, "one.html").find("article")
+    newest = page(repo, "2.0/one.html").find("article")
+    for tag in (latest, newest):
+        for extra in tag.select(".book-edition, .book-edition-section"):
+            extra.decompose()
+    assert str(latest) == str(newest)
+    # A change to the book itself makes the root a working draft again.
+    (repo / "docs" / "one.rst").write_text(ONE_V2.replace("autumn", "late autumn", 1), encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "A reworded sentence", epoch=1796000000)
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "working draft" in page(repo, "one.html").select_one("aside.book-edition").get_text(" ", strip=True)
+
+
 # -- Reproducible ---------------------------------------------------------------------------------
 
 
