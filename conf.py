@@ -276,6 +276,9 @@ _LATEX_PREAMBLE = Template(r"""
   \renewcommand{\footrulewidth}{0.4pt}%
 }
 \setlength{\headheight}{14pt}
+% A blank left-hand page, left so that a chapter opens on the right, is
+% truly blank: no running head, no foot, no page number (emptypage).
+\usepackage{emptypage}
 % A note cited again on a later page: its number and the page it is on,
 % "3 (p. 1)", instead of Sphinx's "Page 1, 3"; in one box, never broken
 % across two lines.

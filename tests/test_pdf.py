@@ -182,6 +182,23 @@ def test_every_word_lies_inside_the_pages_frame(edition):
     assert not outside, f"{len(outside)} words outside the frame:\n" + "\n".join(outside[:30])
 
 
+def test_a_page_without_text_has_no_running_head_or_foot(edition):
+    """A blank page (the left-hand page left so that a chapter opens on the
+    right) is blank: no running head, no foot, no page number."""
+    lay = layout(edition.log)
+    pages = pages_of(edition)
+    blank, problems = 0, []
+    for page in pages:
+        _left, _right, (_head, (text_top, text_bottom), _foot) = frame(page, lay)
+        if any(text_top <= w.middle <= text_bottom for w in page.words):
+            continue
+        blank += 1
+        if page.words:
+            problems.append(f"page {page.number} has no text but has " + " ".join(w.text for w in page.words))
+    assert blank < len(pages), "every page reads as blank: the test reads no text"
+    assert not problems, "\n".join(problems)
+
+
 # -- Every word of the web edition's text is in the PDF --------------------------
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
