@@ -42,6 +42,12 @@ def test_offprint_is_the_books_pages_behind_a_first_page_that_says_what_they_are
     assert len(offprint.pages) == 1 + end - start + 1
     for offset, index in enumerate(range(start, end + 1), 1):
         assert offprint.pages[offset].extract_text() == book_pdf.pages[index].extract_text(), (docname, labels[index])
+    # The pages it names are the chapter's, as its page's metadata gives them:
+    # no blank page at its end.
+    page = soup(book.html / f"{docname}.html")
+    cited = [page.find("meta", attrs={"name": f"citation_{which}"})["content"] for which in ("firstpage", "lastpage")]
+    assert [first, last] == cited, f"the offprint of {docname} names pages {first}–{last}, its page's metadata {cited}"
+    assert offprint.pages[-1].extract_text().strip(), f"the offprint of {docname} ends with a blank page"
     assert offprint.page_labels[1:] == labels[start:end + 1], "the offprint's pages do not carry the book's numbers"
     assert rst_title(docname).upper() in normalise(book_pdf.pages[start].extract_text()).upper()
 

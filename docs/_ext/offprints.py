@@ -46,7 +46,9 @@ def _is_chapter(app: Sphinx, docname: str) -> bool:
 def chapter_ranges(pdf: Path, chapters: list[tuple[str, int, str]]) -> dict[str, tuple[int, int]]:
     """{docname: (first, last) page index} of each chapter, from the PDF's outline:
     from the chapter's bookmark ("<number> <title>", or its title alone) to the
-    page before the next top-level one."""
+    page before the next top-level one, less the blank pages that end it (the
+    empty left-hand page before a chapter opening on the right is no page of
+    the chapter's, and its citation does not cite it)."""
     from pypdf import PdfReader
 
     reader = PdfReader(pdf)
@@ -58,6 +60,8 @@ def chapter_ranges(pdf: Path, chapters: list[tuple[str, int, str]]) -> dict[str,
             if " ".join(title.split()) in (f"{number} {chapter_title}", chapter_title):
                 following = [p for _t, p in top[index + 1:] if p > page]
                 last = (following[0] - 1) if following else len(reader.pages) - 1
+                while last > page and not reader.pages[last].extract_text().strip():
+                    last -= 1
                 ranges[docname] = (page, last)
                 break
     return ranges
