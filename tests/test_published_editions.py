@@ -489,6 +489,16 @@ def test_the_pdf_lists_what_changed_since_the_previous_edition(published):
     assert "Changed (2) Changes (one-changes); Reworded (one-reworded)." in text
     assert "Moved (1) Moves (one-moves)." in text
     assert "Retired (0) None." in text
+    # The previous edition's date as the book writes dates, and the appendix
+    # one bookmark, with no run-in heading nested under it.
+    year, month, day = editions(published)[0]["date"].split("-")
+    months = "January February March April May June July August September October November December".split()
+    assert f"version 1.0 of {int(day)} {months[int(month) - 1]} {year}" in text
+    from pypdf import PdfReader
+    outline = PdfReader(pdf).outline
+    at = [i for i, item in enumerate(outline) if not isinstance(item, list) and item.title.startswith("What changed")]
+    assert at, "the appendix has no bookmark"
+    assert at[0] + 1 == len(outline) or not isinstance(outline[at[0] + 1], list), "bookmarks nested under the appendix"
 
 
 def build_identity(repo: Path) -> dict:

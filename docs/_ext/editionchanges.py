@@ -127,16 +127,38 @@ def _tex(text: str) -> str:
     return "".join(out)
 
 
+def _long_date(iso: str) -> str:
+    """2026-11-26 -> 26 November 2026, as the book writes dates."""
+    import datetime as dt
+
+    months = ("January", "February", "March", "April", "May", "June", "July",
+              "August", "September", "October", "November", "December")
+    day = dt.date.fromisoformat(iso)  # the month's name in English, whatever the locale
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def _item(item: str) -> str:
+    """'Title (label)': the label kept on one line (it breaks only between items)."""
+    title, _, label = item.rpartition(" (")
+    return rf"{_tex(title)} \mbox{{({_tex(label.rstrip(')'))})}}" if title else _tex(item)
+
+
 def appendix(previous: dict, kinds: dict[str, list[str]]) -> str:
+    title = f"What changed since version {_tex(previous['version'])}"
     lines = [
-        rf"\chapter*{{What changed since version {_tex(previous['version'])}}}",
-        rf"\addcontentsline{{toc}}{{chapter}}{{What changed since version {_tex(previous['version'])}}}",
-        rf"Since the {_tex(previous['name'].lower())}, version {_tex(previous['version'])} "
-        rf"({_tex(previous['date'])}), sections by title and label; the web edition shows each change word by word.",
+        rf"\chapter*{{{title}}}",
+        rf"\addcontentsline{{toc}}{{chapter}}{{{title}}}",
+        rf"\markboth{{{title}}}{{{title}}}",
+        rf"This edition differs from the {_tex(previous['name'].lower())}, version {_tex(previous['version'])} "
+        rf"of {_tex(_long_date(previous['date']))}, in the sections below, given by title and label; "
+        r"the web edition shows each change word by word.",
     ]
     for kind, items in kinds.items():
-        lines.append(rf"\paragraph{{{kind} ({len(items)})}}")
-        lines.append("; ".join(_tex(item) for item in items) + "." if items else "None.")
+        # A run-in heading, kept with its list: not a sectioning command, so
+        # the PDF's bookmarks list the appendix alone.
+        lines.append(rf"\par\medskip\noindent\textbf{{{kind} ({len(items)})}}\par\nopagebreak" + "\n"
+                     + r"{\raggedright " + ("; ".join(_item(item) for item in items) + "." if items else "None.")
+                     + r"\par}")
     return "\n\n".join(lines) + "\n"
 
 
