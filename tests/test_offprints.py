@@ -36,6 +36,10 @@ def test_offprint_is_the_books_pages_behind_a_first_page_that_says_what_they_are
     for needed in (identity["title"], identity["edition"], f"version {identity['version']}",
                    rst_title(docname), "How to cite", identity["licence"]):
         assert needed in cover, f"the offprint's first page does not say {needed!r}"
+    assert "'" not in cover and '"' not in cover, "the offprint's first page has straight quotes"
+    fonts = offprint.pages[0]["/Resources"]["/Font"]
+    types = {str(font.get_object()["/Subtype"]) for font in fonts.values()}
+    assert "/Type3" not in types, "the offprint's first page is set in Type 3 fonts (drawn, not typeset)"
     first, last = re.search(r"Pages (\w+)–(\w+) of the PDF edition", cover).groups()
     labels = book_pdf.page_labels
     start, end = labels.index(first), len(labels) - 1 - labels[::-1].index(last)

@@ -67,43 +67,77 @@ def chapter_ranges(pdf: Path, chapters: list[tuple[str, int, str]]) -> dict[str,
     return ranges
 
 
-def cover_page(path: Path, width_pt: float, height_pt: float, lines: list[tuple[str, float, str]]) -> None:
-    """A one-page PDF of *lines* (text, size, weight), set in Linux Libertine."""
-    import textwrap
+_TEX_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
+                "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "\\": r"\textbackslash{}"}
+_URL = re.compile(r"https?://[^\s<]+[^\s<.,;:]")
 
-    from bookfigures import FONT_DIR, _matplotlib
 
-    matplotlib = _matplotlib()
-    from matplotlib import font_manager
+def _tex_text(text: str) -> str:
+    """Plain text as LaTeX: specials escaped, URLs set (and broken) as URLs."""
+    out, at = [], 0
+    for match in _URL.finditer(text):
+        out.append("".join(_TEX_SPECIAL.get(c, c) for c in text[at:match.start()]))
+        out.append(r"\url{" + match.group(0).replace("%", r"\%").replace("#", r"\#") + "}")
+        at = match.end()
+    out.append("".join(_TEX_SPECIAL.get(c, c) for c in text[at:]))
+    return "".join(out).replace("'", "’")
 
-    for name in ("LinLibertine_R.otf", "LinLibertine_RB.otf", "LinLibertine_RI.otf"):
-        font_manager.fontManager.addfont(str(FONT_DIR / name))
-    plt = matplotlib.pyplot
-    fig = plt.figure(figsize=(width_pt / 72, height_pt / 72))
-    fig.patch.set_facecolor("white")
-    y = 1 - 108 / height_pt
-    left = 72 / width_pt
-    chars = int((width_pt - 144) / 4.6)
-    for text, size, weight in lines:
-        if not text:
-            y -= 10 / height_pt
-            continue
-        for line in textwrap.wrap(text, int(chars * 11 / size), break_on_hyphens=False) or [""]:
-            fig.text(left, y, line, fontsize=size, weight="bold" if weight == "bold" else "normal",
-                     style="italic" if weight == "italic" else "normal",
-                     family="Linux Libertine O", va="top", ha="left")
-            y -= size * 1.35 / height_pt
-        y -= 6 / height_pt
-    fig.savefig(path, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": None})
-    plt.close(fig)
+
+def _tex_html(fragment: str) -> str:
+    """A citation's HTML (text, <i>, <a>) as LaTeX: italics kept, tags dropped."""
+    import html
+
+    out = []
+    for part in re.split(r"(<[^>]+>)", fragment):
+        if part.startswith("<"):
+            tag = part.strip("<>/ ").split()[0].lower() if part.strip("<>/ ") else ""
+            if tag in ("i", "em"):
+                out.append("}" if part.startswith("</") else r"\emph{")
+        else:
+            out.append(_tex_text(html.unescape(part)))
+    return "".join(out)
+
+
+def cover_page(path: Path, width_pt: float, height_pt: float, body: str) -> None:
+    """A one-page PDF of *body* (LaTeX), set by XeLaTeX in the book's Linux
+    Libertine on the book's page size: real text, embedded fonts, live links."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    tex = "\n".join([
+        r"\documentclass[11pt]{article}",
+        r"\usepackage{fontspec}",
+        r"\setmainfont{Linux Libertine O}[Ligatures=TeX]",
+        r"\usepackage{polyglossia}\setmainlanguage{english}",
+        rf"\usepackage[paperwidth={width_pt:.2f}bp,paperheight={height_pt:.2f}bp,"
+        r"left=72bp,right=72bp,top=96bp,bottom=72bp]{geometry}",
+        r"\usepackage{xurl}\urlstyle{same}",
+        r"\usepackage[hidelinks,pdfcreator={},pdfproducer={}]{hyperref}",
+        r"\pagestyle{empty}\setlength{\parindent}{0pt}\setlength{\parskip}{6pt}",
+        r"\raggedright\hyphenpenalty=10000\exhyphenpenalty=10000",
+        r"\begin{document}",
+        body,
+        r"\end{document}",
+        "",
+    ])
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "cover.tex").write_text(tex, encoding="utf-8")
+        env = dict(os.environ, FORCE_SOURCE_DATE="1")  # dated by SOURCE_DATE_EPOCH, like the book
+        result = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", "cover.tex"],
+                                cwd=tmp, env=env, capture_output=True, text=True)
+        if result.returncode != 0 or not (Path(tmp) / "cover.pdf").is_file():
+            tail = "\n".join(result.stdout.splitlines()[-20:])
+            raise RuntimeError(f"offprints: XeLaTeX could not set the cover page of {path.stem}:\n{tail}")
+        shutil.copyfile(Path(tmp) / "cover.pdf", path)
 
 
 def _citation(app: Sphinx, book: dict, docname: str, number: str, title: str, pages: str) -> str:
+    """The chapter's Chicago citation (bibliography form), as LaTeX."""
     from booksections import Section
     from citeformats import section_citations
 
-    text = section_citations(book, Section(docname, docname, number, title, pages))["chicago"][0]
-    return re.sub(r"<[^>]+>", "", text).replace("&amp;", "&")
+    return _tex_html(section_citations(book, Section(docname, docname, number, title, pages))["chicago"][0])
 
 
 def make_offprint(app: Sphinx, pdf: Path, docname: str, first: int, last: int, target: Path) -> None:
@@ -119,22 +153,21 @@ def make_offprint(app: Sphinx, pdf: Path, docname: str, first: int, last: int, t
     title = app.env.titles[docname].astext()
     box = reader.pages[first].mediabox
     cover = target.with_suffix(".cover.pdf")
-    lines = [
-        ("Offprint", 11, "italic"),
-        (f"Chapter {number}. {title}", 20, "bold"),
-        ("", 0, ""),
-        (f"From {book['title']}", 13, "normal"),
-        (f"{book['edition']}, version {book['version']}, {book['date_long']}. {book['publisher']}.", 11, "normal"),
-        (f"Pages {pages} of the PDF edition ({book['base_url']}{book['pdf_name']}), "
-         "as they are printed there, with the book's page numbers.", 11, "normal"),
-        ("", 0, ""),
-        ("How to cite this chapter", 11, "bold"),
-        (_citation(app, book, docname, number, title, pages), 11, "normal"),
-        (f"Read it online, with every section's citation: {book['base_url']}{docname}.html", 11, "normal"),
-        ("", 0, ""),
-        (f"© {book['year']} {', '.join(book['editors'])}. Licensed {book['licence']}: {book['licence_url']}", 9, "normal"),
-    ]
-    cover_page(cover, float(box.width), float(box.height), lines)
+    t = _tex_text
+    body = "\n\n".join([
+        r"{\itshape Offprint}",
+        rf"{{\Large\bfseries Chapter {t(number)}. {t(title)}\par}}\bigskip",
+        rf"{{\large From \emph{{{t(book['title'])}}}\par}}",
+        rf"{t(book['edition'])}, version {t(book['version'])}, {t(book['date_long'])}. {t(book['publisher'])}.",
+        rf"Pages {t(pages)} of the PDF edition ({t(book['base_url'] + book['pdf_name'])}), "
+        r"as they are printed there, with the book’s page numbers.\bigskip",
+        r"{\bfseries How to cite this chapter}",
+        _citation(app, book, docname, number, title, pages),
+        rf"Read it online, with every section’s citation: {t(book['base_url'] + docname + '.html')}\bigskip",
+        rf"{{\small © {t(str(book['year']))} {t(', '.join(book['editors']))}. Licensed {t(book['licence'])}: "
+        rf"{t(book['licence_url'])}\par}}",
+    ])
+    cover_page(cover, float(box.width), float(box.height), body)
     writer = PdfWriter()
     writer.append(str(cover))
     writer.append(reader, pages=(first, last + 1), import_outline=False)
