@@ -176,8 +176,19 @@ del{background:#4a1c1c;color:#ffd6d6}ins{background:#17391d;color:#d6ffd9}}
 """
 
 
+def _is_draft(edition) -> bool:
+    """The working draft at the site's root (edition_site.Shown, slug "latest")."""
+    return getattr(edition, "slug", None) == "latest"
+
+
 def _edition_name(edition) -> str:
+    if _is_draft(edition):
+        return f"working draft, {edition.date_long}"
     return f"{edition.name}, version {edition.version}, {edition.date_long}"
+
+
+def _version(edition) -> str:
+    return "the working draft" if _is_draft(edition) else f"version {edition.version}"
 
 
 def changes_page(comparison: Comparison, old, new, old_href: str, new_href: str) -> str:
@@ -187,7 +198,7 @@ def changes_page(comparison: Comparison, old, new, old_href: str, new_href: str)
     edition's folder ("../1.0/"); *old* and *new* have name, version, date_long.
     """
     c = comparison
-    title = f"What changed from version {old.version} to version {new.version}"
+    title = f"What changed from {_version(old)} to {_version(new)}"
     counts = c.counts()
     out = [
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',

@@ -406,6 +406,9 @@ def test_a_label_gone_without_redirect_fails_and_keeps_the_last_site(published, 
     assert result.returncode == 0, result.stdout + result.stderr
     soup = BeautifulSoup((repo / "_build" / "html" / "changes" / "2.0-latest.html").read_text(encoding="utf-8"), "lxml")
     assert [li.get_text() for li in soup.select("ul.counts li")][3] == "Retired: 1"
+    # The draft is named as what it is, not as the edition it follows.
+    assert soup.h1.get_text(" ", strip=True) == "What changed from version 2.0 to the working draft"
+    assert "to the working draft" in soup.find("main").p.get_text(" ", strip=True)
     assert soup.find(id="one-reworded").name == "li"
     banner = BeautifulSoup((repo / "_build" / "html" / "one.html").read_text(encoding="utf-8"), "lxml").select_one(
         "aside.book-edition").get_text(" ", strip=True)
