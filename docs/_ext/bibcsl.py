@@ -55,7 +55,8 @@ LANGUAGES = {"english": "en", "german": "de", "ngerman": "de", "french": "fr", "
 
 
 def _decode(value: str) -> str:
-    value = value.replace("\\ ", " ").replace("~", "\u00a0")
+    # latexcodec leaves an escaped dollar sign, "\\$", as it is.
+    value = value.replace("\\ ", " ").replace("~", "\u00a0").replace("\\$", "$")
     try:
         return codecs.decode(value, "ulatex")
     except Exception:  # an unknown macro: keep the text as written

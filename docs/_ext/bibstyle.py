@@ -9,13 +9,22 @@ and change what a historian would expect changed:
 - ``bookfoot``, for the notes at the foot of each page, leaves out the
   editors' ``note`` field, which would bury the reference;
 - ``bookfull``, for the bibliography page, prints that field as an
-  "Editors' note", so that every reader sees what could not be verified.
+  "Editors' note", so that every reader sees what could not be verified:
+  a sentence of its own after the whole reference, whatever the entry's type
+  (pybtex's templates would join it to the publisher's sentence with a comma);
+- an escaped dollar sign, ``\\$`` (BibTeX's and LaTeX's way to write one),
+  prints as "$", and ``\\textonehalf`` as "½": latexcodec, which decodes the
+  fields, leaves them as they are.
 """
 
 from __future__ import annotations
 
+import re
+
 from pybtex.database import Entry
 from pybtex.plugin import register_plugin
+from pybtex.richtext import Text
+from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.sorting.author_year_title import SortingStyle
 from pybtex.style.template import join, sentence, field
@@ -34,8 +43,38 @@ class BookSorting(SortingStyle):
         return (author, entry.fields.get("year", ""), entry.fields.get("title", "").replace("{", "").replace("}", ""))
 
 
+# What a sentence may end with: a full stop, a question or exclamation mark,
+# then closing quotation marks or brackets.
+SENTENCE_END = re.compile(r"[.?!][”’\"')\]]*$")
+
+
+# What latexcodec leaves undecoded: an escaped dollar sign (it decodes the
+# other escaped characters, ``\\&`` ``\\%`` ``\\#`` ``\\_``, itself) and
+# textcomp's fractions; a command and the spaces after it.
+UNDECODED = {"textdollar": "$", "textonehalf": "½", "textonequarter": "¼", "textthreequarters": "¾"}
+COMMAND = re.compile(r"\\(?:(\$)|([A-Za-z]+)(?:\{\}|\s*))")
+
+
+def unescape(value: str) -> str:
+    """A field as latexcodec can decode it: the commands of UNDECODED
+    replaced by their characters."""
+    return COMMAND.sub(lambda m: m[1] or UNDECODED.get(m[2], m[0]), value)
+
+
+def ended(text: Text) -> Text:
+    """*text* ending as a sentence: a full stop, unless it ends with one
+    already (or with "?", "!"), inside a closing quotation mark or not."""
+    return text if SENTENCE_END.search(str(text)) else text + "."
+
+
 class _BookStyle(PlainStyle):
     default_sorting_style = "book_author_year_title"
+
+    def format_entry(self, label, entry, bib_data=None):
+        fields = {k: v if k.lower() in ("url", "doi") else unescape(v) for k, v in entry.fields.items()}
+        if fields != dict(entry.fields):
+            entry = self._with_fields(entry, fields)
+        return super().format_entry(label, entry, bib_data=bib_data)
 
     def format_title(self, e, which_field, as_sentence=True):
         quoted = join["“", field(which_field), "”"]
@@ -73,11 +112,13 @@ class FullStyle(_BookStyle):
     """The bibliography page: the reference and the editors' note."""
 
     def format_entry(self, label, entry, bib_data=None):
-        if "note" in entry.fields:
-            fields = dict(entry.fields)
-            fields["note"] = "Editors’ note: " + fields["note"]
-            entry = self._with_fields(entry, fields)
-        return super().format_entry(label, entry, bib_data=bib_data)
+        if "note" not in entry.fields:
+            return super().format_entry(label, entry, bib_data=bib_data)
+        note = entry.fields["note"]
+        entry = self._with_fields(entry, {k: v for k, v in entry.fields.items() if k != "note"})
+        formatted = super().format_entry(label, entry, bib_data=bib_data)
+        text = Text(ended(formatted.text), " ", ended(Text("Editors’ note: ", Text.from_latex(unescape(note)))))
+        return FormattedEntry(formatted.key, text, formatted.label)
 
 
 register_plugin("pybtex.style.sorting", "book_author_year_title", BookSorting)
