@@ -6,7 +6,9 @@ is written for readers.  So it names another work in words, never by its
 citation key; it says calmly what the editors could and could not check,
 with no memo to the editors themselves and no word in capitals but an
 acronym; it is a sentence of its own after the reference; and no LaTeX
-command in references.bib comes through as text.
+command in references.bib comes through as text.  In the PDF, the lines that
+follow an entry or an editorial note ("Cited in:", "Marked in the text at:")
+stay on the entry's page.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pybtex.database import parse_file
 
 from conftest import ROOT
 from test_editions import pdftotext, soup
+from test_pdf import frame, layout, read_pages
 
 
 def entries():
@@ -120,6 +123,32 @@ def test_the_editors_note_is_a_sentence_of_its_own(book, edition):
         assert re.search(r"[.?!][”’\"]?$", before), f"{edition}: the editors' note does not begin a sentence: {text!r}"
         # The note ends as a sentence too.
         assert re.search(r"[.?!][”’\"]?$", text.split(NOTE)[1].split(" Cited in:")[0].rstrip()), text
+
+
+def first_lines(pdf, log) -> list[tuple[int, str]]:
+    """The first line of the text block of every page: (page number, text)."""
+    lay = layout(log)
+    lines = []
+    for page in read_pages(pdf):
+        _left, _right, bands = frame(page, lay)
+        top, bottom = bands[1]
+        words = [w for w in page.words if top - 1 <= w.top and w.bottom <= bottom]
+        if not words:
+            continue
+        first = min(w.top for w in words)
+        line = sorted((w for w in words if abs(w.top - first) < 3), key=lambda w: w.x0)
+        lines.append((page.number, " ".join(w.text for w in line)))
+    return lines
+
+
+def test_no_page_begins_with_the_tail_of_an_entry(book):
+    """"Cited in:" (the bibliography) and "Marked in the text at:" (the
+    editorial notes) stay on the page of the entry they belong to."""
+    log = book.out / "work" / "latex" / book.identity["pdf_name"].replace(".pdf", ".log")
+    lines = first_lines(book.pdf, log)
+    assert lines, "the PDF has no text"
+    alone = [(n, text) for n, text in lines if text.startswith(("Cited in", "Marked in the text at"))]
+    assert not alone, f"pages that begin with the tail of an entry, apart from it: {alone}"
 
 
 # -- The style itself, on entries made here --------------------------------------

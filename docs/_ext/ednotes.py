@@ -207,7 +207,13 @@ class EdnoteLinks(SphinxPostTransform):
             ref["classes"].append("ednote-mark")
             mark.replace_self(ref)
         for placeholder in list(self.document.findall(ednote_backlinks)):
-            placeholder.replace_self(self.backlinks(placeholder["label"], fromdoc))
+            backlinks = self.backlinks(placeholder["label"], fromdoc)
+            if builder.format == "latex":
+                # "Marked in the text at:" stays on its note's page: no page
+                # break between the note and the line.
+                placeholder.replace_self([nodes.raw("", r"\nopagebreak", format="latex"), backlinks])
+            else:
+                placeholder.replace_self(backlinks)
 
     def backlinks(self, label: str, fromdoc: str) -> nodes.Node:
         env, builder = self.env, self.app.builder

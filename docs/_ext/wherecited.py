@@ -6,7 +6,7 @@ every labelled section (for its number); both are kept in the environment,
 purged and merged per document so that parallel reads (``-j auto``) agree.
 Then after each entry of the bibliography page, "Cited in:" links to every
 section that cites the work, with the PDF pages (HTML), and section numbers
-with page references (PDF).  It changes when the back-links change.
+with page references (PDF), on the entry's page.  It changes when the back-links change.
 """
 
 from __future__ import annotations
@@ -107,6 +107,10 @@ def _where_cited(app: Sphinx, doctree: nodes.Node, docname: str, pages: dict[str
                 para += ref
                 if pages.get(label):
                     para += nodes.Text(f" (PDF p. {pages[label]})")
+        if app.builder.format == "latex":
+            # Between the entry and its "Cited in:" no page breaks: the line
+            # never starts a page alone, away from its entry.
+            citation += nodes.raw("", r"\nopagebreak", format="latex")
         citation += para
 
 
