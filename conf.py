@@ -121,6 +121,7 @@ extensions = [
     # Third-party
     "sphinxcontrib.bibtex",
     # Local, in docs/_ext/
+    "apostrophes",  # ’ for ' in text added after smart quotes (bibliography, timeline)
     "ariaroles",
     "bibstyle",
     "bookcheck",

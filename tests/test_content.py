@@ -7,6 +7,7 @@ grew from (the project's seed), kept here so the checks run anywhere.
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,31 @@ def test_no_debris_in_the_pdf(book):
     text = pdftotext(book.pdf)
     for debris in DEBRIS:
         assert debris not in text, debris
+
+
+STRAIGHT_APOSTROPHE = re.compile(r"[^\W\d_]'[^\W\d_]")
+
+
+def reading_text(markup: str | bytes, parser: str = "lxml") -> str:
+    """A page's text as a reader sees it: no scripts, styles or code."""
+    page = BeautifulSoup(markup, parser)
+    for tag in page.select("script, style, pre, code, kbd, samp"):
+        tag.decompose()
+    return page.get_text(" ")
+
+
+def test_no_straight_apostrophe_in_the_text_readers_see(book):
+    """Truman’s, not Truman's, in every page of this edition (web and EPUB),
+    wherever the text comes from: the chapters, the bibliography, the timeline.
+    (Published editions in their own folders are left as they were built.)"""
+    found = []
+    for page in sorted(book.html.glob("*.html")):
+        found += [(page.name, m.group(0)) for m in STRAIGHT_APOSTROPHE.finditer(reading_text(page.read_bytes()))]
+    with zipfile.ZipFile(book.epub) as epub:
+        for name in epub.namelist():
+            if name.endswith(".xhtml"):
+                found += [(name, m.group(0)) for m in STRAIGHT_APOSTROPHE.finditer(reading_text(epub.read(name), "xml"))]
+    assert found == [], f"straight apostrophes (write ’): {found[:10]}"
 
 
 # -- The unsourced claim --------------------------------------------------------
