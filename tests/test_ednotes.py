@@ -96,7 +96,7 @@ def replace(path: Path, old: str, new: str) -> int:
 
 def test_an_unknown_label_fails_with_file_and_line(tmp_path):
     root = make_root(tmp_path)
-    line = replace(root / "docs" / "chapter.rst", ":ednote:`date`.\\", ":ednote:`nowhere`.\\")
+    line = replace(root / "docs" / "chapter.rst", ":ednote:`date`\\", ":ednote:`nowhere`\\")
     result = sphinx(root, "html")
     assert result.returncode != 0
     assert f"chapter.rst:{line}: WARNING: unknown editorial note 'nowhere'" in result.stderr, result.stderr

@@ -291,6 +291,33 @@ def test_no_sentence_carries_two_adjacent_marks(edition):
             )
 
 
+# A mark in the sources: a note, a citation or an editorial mark.
+SOURCE_MARK = re.compile(r":(?:note|ednote|footcite:p?):`[^`]*`")
+
+
+def test_punctuation_precedes_marks(edition):
+    """Every mark, a note's or the editorial "ed.", stands after the
+    punctuation that follows the words it marks (CONTRIBUTING.md, "Citing"):
+    ``1922;\\ :ednote:`x` ``, never ``1922\\ :ednote:`x`;``.  Checked in
+    the sources, and on the web, where marks are links, so that a mark made
+    otherwise (a figure's caption, a generated page) is checked too."""
+    problems = []
+    for path in sorted((edition.root / "docs").rglob("*.rst")):
+        text = path.read_text(encoding="utf-8")
+        for match in SOURCE_MARK.finditer(text):
+            if text[match.end():match.end() + 1] in tuple(".,;:"):
+                line = text[: match.start()].count("\n") + 1
+                problems.append(f"{path.relative_to(edition.root)}:{line}: {match.group(0)}{text[match.end()]}")
+    for page in sorted(edition.html.glob("*.html")):
+        for mark in soup(page).select("a.footnote-reference, a.ednote-mark"):
+            following = mark.next_sibling
+            if isinstance(following, str) and following[:1] in tuple(".,;:"):
+                sign = (mark.select_one("sup.ednote-sign") or mark).get_text()
+                problems.append(f"{page.name}: mark {sign!r} before {following[:10]!r}")
+    assert not problems, (f"{len(problems)} marks stand before punctuation; put the mark after it, "
+                          "joined with an escaped space:\n" + "\n".join(problems))
+
+
 # -- The same notes from citeproc-js ----------------------------------------------------------
 
 
