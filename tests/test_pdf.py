@@ -295,7 +295,7 @@ def note_marks(page: Page) -> tuple[list[str], list[str]]:
                        and (not MARK_TEXT.match(v.text) or (w.text[0].isdigit() and v.text.endswith(",")))
                        for v in page.words if v is not w)
         if line and not in_words:
-            raised.append((w, not any(v.x1 <= w.x0 for v in line)))
+            raised.append((w, not any(v.x1 <= w.x0 + 1 for v in line)))
     groups: list[list[Word]] = []
     first: list[bool] = []
     for w, is_first in raised:
@@ -335,6 +335,28 @@ def test_no_two_note_marks_touch(edition):
                 elif match[1] and match[1] not in every_label:
                     problems.append(f"page {page.number}: marks {group!r}: there is no note {match[1]}")
     assert not problems, f"{len(problems)} note marks read wrong:\n" + "\n".join(problems)
+
+
+def test_only_a_note_cited_again_points_to_its_page(edition):
+    """A mark prints its note's page ("3 (p. 1)") only for a note printed
+    before, at an earlier mark; the first mark of a note has its note on
+    its own page, a mark in a figure's caption or legend too (no "4 (p. vi)"
+    because the note fell on the page after the figure's)."""
+    seen: set[str] = set()
+    checked, problems = 0, []
+    for page in pages_of(edition):
+        in_text, _labels = note_marks(page)
+        for group in in_text:
+            for token in group.split(","):
+                match = re.match(r"\s*(\d+)\s*(\(p\.)?", token)
+                if not match:
+                    continue
+                checked += 1
+                if match[2] and match[1] not in seen:
+                    problems.append(f"page {page.number}: mark {group!r}: note {match[1]}'s first mark points to another page")
+                seen.add(match[1])
+    assert checked, "no note mark found in the text: the test reads none"
+    assert not problems, "\n".join(problems)
 
 
 def test_punctuation_precedes_marks(edition):

@@ -22,7 +22,8 @@ The notes are docutils footnotes: Sphinx's LaTeX writer prints them as page
 footnotes in the PDF; on the web and in the EPUB they stand at the end of the
 chapter under a "Notes" heading, each mark linking to its note and each note
 back to its mark (a figure whose caption carries a note does not float in
-the PDF, so that the note stays on its mark's page).  An unknown key or a malformed locator stops the build with
+the PDF, and no page breaks between it and its notes, so that the notes
+stay on the page of their marks).  An unknown key or a malformed locator stops the build with
 the file and line of the mark and what to write instead.
 
 Each mark keeps the keys of its sources (``book_keys``), which the
@@ -428,10 +429,31 @@ class NotesTransform(Transform):
         last.extend(footnotes)
 
 
+# A figure whose caption or legend carries a note (FiguresKeepTheirNotes).
+# Sphinx sets the note's mark in the caption (\sphinxfootnotemark) and its
+# text (a footnotetext) after the figure.  The figure stands where it is in
+# the text ([H]); the glue that float.sty puts after an [H] figure waits
+# until its notes are set, so that no page breaks between the figure and
+# its notes and the notes go to the foot of the figure's page; and a mark
+# in the caption is the note's number alone, never "4 (p. vi)".
+LATEX_FIGURE_NOTES = r"""
+\makeatletter
+\newcommand{\booknotesfigurebegin}{\begingroup
+  \let\booknotesfigure\figure\def\figure[##1]{\booknotesfigure[H]}%
+  \def\float@endH{\@endfloatbox\vskip\intextsep
+    \if@flstyle\setbox\@currbox\float@makebox\columnwidth\fi
+    \box\@currbox}%
+  \renewcommand*{\sphinxthefootnotemark}[2]{##1}}
+\newcommand{\booknotesfigureend}{\vskip\intextsep\relax\endgroup}
+\makeatother
+"""
+
+
 class FiguresKeepTheirNotes(SphinxPostTransform):
     """In the PDF, a figure whose caption or legend carries a note stays where
-    it stands in the text (``[H]``): a floating figure would carry its mark to
-    another page than the note's."""
+    it stands in the text (``[H]``), with its notes at the foot of its page:
+    a floating figure would carry its mark to another page than the note's
+    (see ``LATEX_FIGURE_NOTES``)."""
 
     default_priority = 400
     formats = ("latex",)
@@ -442,10 +464,17 @@ class FiguresKeepTheirNotes(SphinxPostTransform):
                 continue
             parent = figure.parent
             index = parent.index(figure)
-            parent.insert(index + 1, nodes.raw("", "\\endgroup\n", format="latex"))
-            parent.insert(index, nodes.raw(
-                "", "\\begingroup\\let\\booknotesfigure\\figure\\def\\figure[#1]{\\booknotesfigure[H]}\n",
-                format="latex"))
+            # Sphinx's footnote transform (600) puts the notes' texts between
+            # the figure and what follows it: before this end.
+            parent.insert(index + 1, nodes.raw("", "\\booknotesfigureend\n", format="latex"))
+            parent.insert(index, nodes.raw("", "\\booknotesfigurebegin\n", format="latex"))
+
+
+def _latex_preamble(app: Sphinx, config) -> None:
+    """At config-inited: the LaTeX builder reads latex_elements when it starts."""
+    elements = dict(config.latex_elements)
+    elements["preamble"] = elements.get("preamble", "") + LATEX_FIGURE_NOTES
+    config.latex_elements = elements
 
 
 def setup(app: Sphinx) -> dict:
@@ -454,4 +483,5 @@ def setup(app: Sphinx) -> dict:
     app.add_role("note", NoteRole())
     app.add_transform(NotesTransform)
     app.add_post_transform(FiguresKeepTheirNotes)
+    app.connect("config-inited", _latex_preamble)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
