@@ -380,6 +380,32 @@ def test_punctuation_precedes_marks(edition):
     assert not problems, f"{len(problems)} marks stand before punctuation:\n" + "\n".join(problems)
 
 
+# -- Quotation marks ---------------------------------------------------------------
+
+
+def misturned_quotes(words) -> list[str]:
+    """Words that open with a closing double quote or close with an opening one."""
+    return [w for w in words if w.startswith("\u201d") or w.endswith("\u201c")]
+
+
+def test_no_quotation_mark_is_turned_the_wrong_way_in_the_pdf(edition):
+    """A straight quote that reaches LaTeX prints as a closing one, even
+    where it opens a quotation ("a ”German-Bolshevik conspiracy”")."""
+    words = [w.text for page in pages_of(edition) for w in page.words]
+    assert any("\u201c" in w for w in words), "no quotation mark found in the PDF"
+    wrong = misturned_quotes(words)
+    assert not wrong, f"{len(wrong)} words with a quotation mark turned the wrong way: {wrong[:20]}"
+
+
+@pytest.mark.parametrize("docname", BOOK_PAGES)
+def test_no_quotation_mark_is_straight_or_turned_the_wrong_way_on_the_web(book, docname):
+    text = html_main_text(book.html / f"{docname}.html")
+    wrong = misturned_quotes(text.split())
+    assert not wrong, f"{docname}.html: words with a quotation mark turned the wrong way: {wrong[:20]}"
+    straight = [w for w in text.split() if '"' in w]
+    assert not straight, f"{docname}.html: straight double quotes in the text: {straight[:20]}"
+
+
 # -- Every paragraph begins a line, its number level with it ---------------------
 
 

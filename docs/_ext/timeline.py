@@ -44,8 +44,10 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.utils import smartquotes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxSmartQuotes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -154,7 +156,7 @@ class EventDirective(SphinxDirective):
         events = _events(self.env).setdefault(self.env.docname, [])
         events.append({
             "date": date,
-            "text": " ".join(line.strip() for line in self.content if line.strip()),
+            "text": self.educated(" ".join(line.strip() for line in self.content if line.strip())),
             "sources": sources,
             "anchor": anchor,
             "line": self.lineno,
@@ -163,6 +165,18 @@ class EventDirective(SphinxDirective):
         node = event_anchor(ids=[anchor])
         self.set_source_info(node)
         return [node]
+
+    def educated(self, text: str) -> str:
+        """*text* with typographic quotes, as Sphinx's SmartQuotes sets the
+        page's own text: the timeline prints it outside any page's doctree,
+        after that transform, where a straight quote would stay straight
+        (and print as a closing quote at the start of a word in the PDF)."""
+        if not SphinxSmartQuotes(self.state.document, None).is_available():
+            return text
+        language = self.env.settings["language_code"]
+        tokens = smartquotes.educate_tokens([("plain", text)], attr=self.config.smartquotes_action,
+                                            language=language)
+        return "".join(tokens)
 
 
 def _events(env) -> dict[str, list[dict]]:
@@ -351,4 +365,4 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-merge-info", _merge)
     app.connect("env-before-read-docs", _before_read)
     app.connect("env-get-updated", _updated)
-    return {"version": "1.0", "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "1.0", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}
