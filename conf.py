@@ -137,6 +137,7 @@ extensions = [
     "labels",  # a section's label is its address (the heading's permalink), defined once
     "latexbib",
     "lazyfigures",
+    "linebreaks",  # ties (a day and its month, § and ¶ and their numbers); addresses break only where they may
     "longtables",  # every table of the PDF breaks across pages
     "notes",  # the :note: role: Chicago notes from references.bib
     "offprints",  # each chapter as its own PDF, cut from the book's

@@ -182,6 +182,23 @@ def test_every_word_lies_inside_the_pages_frame(edition):
     assert not outside, f"{len(outside)} words outside the frame:\n" + "\n".join(outside[:30])
 
 
+def test_no_two_words_of_a_running_head_or_foot_overlap(edition):
+    """The running foot (the edition and the canonical URL, which may take
+    two lines) never runs into the page number beside it, nor the head into
+    anything: no two of their words overprint each other."""
+    lay = layout(edition.log)
+    problems = []
+    for page in pages_of(edition):
+        _left, _right, (head, _text, foot) = frame(page, lay)
+        for top, bottom in (head, foot):
+            band = [w for w in page.words if top - SLACK_BP <= w.top and w.bottom <= bottom + SLACK_BP]
+            for i, a in enumerate(band):
+                for b in band[i + 1:]:
+                    if min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5:
+                        problems.append(f"page {page.number}: {a.text!r} and {b.text!r} overlap")
+    assert not problems, f"{len(problems)} overlapping words:\n" + "\n".join(problems[:20])
+
+
 def test_a_page_without_text_has_no_running_head_or_foot(edition):
     """A blank page (the left-hand page left so that a chapter opens on the
     right) is blank: no running head, no foot, no page number."""
@@ -378,6 +395,104 @@ def test_punctuation_precedes_marks(edition):
                 problems.append(f"page {page.number}: {before.text}{mark.text}{after.text}")
     assert checked, "no note mark found in the text: the test reads none"
     assert not problems, f"{len(problems)} marks stand before punctuation:\n" + "\n".join(problems)
+
+
+# -- Lines: where a line may end ---------------------------------------------------
+
+LINE_BOX = re.compile(r"<line [^>]*>(.*?)</line>", re.S)
+BLOCK_BOX = re.compile(r"<block [^>]*>(.*?)</block>", re.S)
+
+
+def text_lines(edition: PdfEdition) -> list[tuple[int, list[list[Word]]]]:
+    """Each page's text blocks (paragraphs, notes), each a list of lines of
+    words, in reading order, as pdftotext's layout analysis finds them; the
+    paragraph numbers in the outer margin are left out."""
+    lay = layout(edition.log)
+    out = subprocess.run(["pdftotext", "-bbox-layout", str(edition.pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    found = []
+    for number, chunk in enumerate(re.split(r"<page ", out)[1:], 1):
+        page = Page(number, 0, 0, [])
+        left, _right, _ = frame(page, lay)
+        text_left = left if number % 2 else left + lay["marginparsep"] + lay["marginparwidth"]
+        text_right = text_left + lay["textwidth"]
+        blocks = []
+        for block in BLOCK_BOX.findall(chunk):
+            lines = []
+            for line in LINE_BOX.findall(block):
+                words = [Word(unicodedata.normalize("NFKC", html.unescape(text)), float(x0), float(x1), float(y0), float(y1))
+                         for x0, y0, x1, y1, text in WORD_BOX.findall(line)]
+                words = [w for w in words if not (re.fullmatch(r"¶\d+", w.text)
+                                                  and (w.x0 >= text_right - 1 or w.x1 <= text_left + 1))]
+                if words:
+                    lines.append(words)
+            if lines:
+                blocks.append(lines)
+        found.append((number, blocks))
+    return found
+
+
+_LINES: dict[Path, list] = {}
+
+
+def line_breaks(edition: PdfEdition):
+    """(page, the last word of a line, the first word of the next line of its block)."""
+    if edition.pdf not in _LINES:
+        _LINES[edition.pdf] = text_lines(edition)
+    for number, blocks in _LINES[edition.pdf]:
+        for lines in blocks:
+            for line, following in zip(lines, lines[1:]):
+                yield number, line[-1], following[0]
+
+
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December")
+
+
+def test_no_line_parts_a_day_from_its_month_or_a_sign_from_its_number(edition):
+    """A day and its month ("7 November", "November 7"), a section's number
+    and the paragraph after it ("§1.3 ¶2") and a sign and its number
+    ("¶ 2") stay on one line (docs/_ext/linebreaks.py)."""
+    checked, problems = 0, []
+    for page, last_word, first_word in line_breaks(edition):
+        checked += 1
+        # In one type size: not a note's number beginning the next note.
+        if abs(last_word.size - first_word.size) > 0.15 * last_word.size:
+            continue
+        last, first = last_word.text, first_word.text
+        day_month = re.fullmatch(r"\(?(?:[1-9]|[12]\d|3[01])", last) and first.startswith(MONTH_NAMES)
+        month_day = last.lstrip("(") in MONTH_NAMES and re.fullmatch(r"(?:[1-9]|[12]\d|3[01])[,.;:)]?", first)
+        signs = (re.fullmatch(r"\(?§\d+(?:\.\d+)*", last) and first.startswith("¶")) or last in ("§", "¶")
+        if day_month or month_day or signs:
+            problems.append(f"page {page}: a line ends with {last!r}, the next begins with {first!r}")
+    assert checked, "no line found in the PDF"
+    assert not problems, f"{len(problems)} lines break where they must not:\n" + "\n".join(problems)
+
+
+# A domain name: names separated by dots, ending with a top-level domain.
+DOMAIN_END = re.compile(r"^[\w-]*(?:\.[\w-]+)*\.(?:com|org|net|edu|gov|mil|int|info|io|ru|su|uk|de|fr|eu|us)\b")
+
+
+def test_no_domain_name_is_hyphenated(edition):
+    """A domain name in the text ("civilwar.polithistory.ru") is an address,
+    not a word: no line ends with a hyphen that the next line's domain name
+    continues ("civil-" | "war.polithistory.ru")."""
+    problems = [f"page {page}: {last.text!r} | {first.text!r}" for page, last, first in line_breaks(edition)
+                if last.text.endswith(("-", "\u2010")) and DOMAIN_END.match(first.text)]
+    assert not problems, f"{len(problems)} domain names hyphenated at a line's end:\n" + "\n".join(problems)
+
+
+def test_no_url_breaks_after_its_scheme(edition):
+    """No line ends with a URL's scheme ("https:", "https://"): the address
+    breaks after its host, or before a dot of the host (docs/_ext/linebreaks.py)."""
+    checked, problems = 0, []
+    for page, last_word, first_word in line_breaks(edition):
+        last, first = last_word.text, first_word.text
+        checked += "://" in last or "://" in first
+        if re.search(r"(?:^|\W)[a-z][a-z0-9+.-]*:/{0,2}$", last, re.I) and (first.startswith("/") or last.endswith("/")):
+            problems.append(f"page {page}: {last!r} | {first!r}")
+    assert checked, "no URL found in the PDF"
+    assert not problems, f"{len(problems)} URLs break after their scheme:\n" + "\n".join(problems)
 
 
 # -- Quotation marks ---------------------------------------------------------------
