@@ -125,6 +125,7 @@ extensions = [
     "ariaroles",
     "bibstyle",
     "bookcheck",
+    "bookindex",  # index entries where their words stand; one entry per subject
     "bookcitation",  # the whole book's citation: the directive, the PDF's "How to cite"
     "booksections",  # the numbered, labelled sections and their URLs (shared)
     "citebox",  # "Cite this section" on the web, and the citation files
@@ -293,6 +294,18 @@ _LATEX_PREAMBLE = Template(r"""
 % The index lists people, places and treaties in the text face (Sphinx sets
 % its entries in typewriter, for the names of functions).
 \renewcommand{\sphinxstyleindexentry}[1]{#1}
+% A qualifier, "Gulf War (1990–1991)", in roman like its headword (Sphinx
+% sets it in italics); a legal case's name is italic (docs/_ext/bookindex.py).
+\renewcommand*{\sphinxstyleindexextra}[1]{ (#1)}
+% A headword is never left at the foot of a column without its first
+% subentry: no break before a subentry.  A page number never stands alone on
+% a line: it is tied to the word before it, and the index is set ragged right
+% (its columns are narrow) rather than with stretched spaces.  An entry that
+% takes two lines is not broken between columns either.
+\renewcommand\subitem{\par\nobreak\hangindent 40\p@ \hspace*{20\p@}}
+\AddToHook{env/sphinxtheindex/begin}{\raggedright\interlinepenalty\@M
+  \let\book@hyperpage\hyperpage
+  \def\hyperpage#1{\ifhmode\unskip\nobreak\space\fi\book@hyperpage{#1}}}
 % The notes of a long table at the foot of the page where their row is, not
 % all held back until the table ends (Sphinx wraps every table in a
 % "savenotes" environment, right for a table that cannot break): after each

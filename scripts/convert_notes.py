@@ -29,7 +29,7 @@ FOOTCITE = re.compile(r":footcite:(?:p:)?`([^`]*)`")
 LABEL = re.compile(r"^\.\. _([\w-]+):\s*$")
 
 
-ROLE_TEXT = re.compile(r":(?:term|ref|doc|unsourced):`([^`<]*?)(?:\s*<[^>]*>)?`")
+ROLE_TEXT = re.compile(r":(?:term|ref|doc|unsourced|index):`([^`<]*?)(?:\s*<[^>]*>)?`")
 NOT_TEXT = re.compile(r":(?:footcite:[pt]|footcite|note|ednote):`[^`]*`")
 
 

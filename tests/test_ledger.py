@@ -23,7 +23,7 @@ from test_editions import CHAPTERS
 LEDGER = ROOT / "research" / "ledger.yaml"
 LABEL = re.compile(r"^\.\. _([a-z0-9-]+):\s*$")
 MARK = re.compile(r":(footcite:p|note):`([^`]+)`")
-ROLE_TEXT = re.compile(r":(?:term|ref|doc|unsourced):`([^`<]*?)(?:\s*<[^>]*>)?`")
+ROLE_TEXT = re.compile(r":(?:term|ref|doc|unsourced|index):`([^`<]*?)(?:\s*<[^>]*>)?`")
 NOT_TEXT = re.compile(r":(?:footcite:[pt]|note|ednote):`[^`]*`")
 
 
