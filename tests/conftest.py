@@ -94,6 +94,41 @@ def book(tmp_path_factory) -> Book:
     return Book(**vars(result), identity=build_script.book_identity(root))
 
 
+# -- The two PDFs (tests/test_pdf.py, tests/test_index.py) ---------------------------
+# Here, not in a test module, so that every module shares one US-letter build.
+
+
+@dataclass
+class PdfEdition:
+    name: str
+    pdf: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def letter_pdf(tmp_path_factory) -> PdfEdition:
+    """The US-letter PDF, built as the README says (`make pdf SPHINXOPTS=...`)."""
+    root = copy_sources(tmp_path_factory.mktemp("letter"))
+    opts = os.environ.get("SPHINXOPTS", build_script.DEFAULT_SPHINXOPTS)
+    os.environ["SPHINXOPTS"] = f"{opts} --define latex_elements.papersize=letterpaper"
+    try:
+        result = run_build(root, "pdf")
+    finally:
+        os.environ["SPHINXOPTS"] = opts
+    if result.returncode != 0:
+        pytest.fail(f"the US-letter PDF does not build:\n{result.output}")
+    latex = result.out / "work" / "latex"
+    return PdfEdition("letter", latex / "soviet-us-relations.pdf", latex / "soviet-us-relations.log")
+
+
+@pytest.fixture(scope="session", params=["a4", "letter"])
+def edition(request, book) -> PdfEdition:
+    if request.param == "a4":
+        latex = book.out / "work" / "latex"
+        return PdfEdition("a4", book.pdf, latex / f"{book.identity['pdf_name'].removesuffix('.pdf')}.log")
+    return request.getfixturevalue("letter_pdf")
+
+
 def build_test_root(tmp_path_factory, name: str) -> BuildResult:
     """Build tests/roots/test-<name> (its pages and references.bib, with the
     book's conf.py and extensions), every edition; fail if it does not build."""

@@ -24,7 +24,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from test_pdf import edition, frame, layout, letter_pdf, pages_of  # noqa: F401 (fixtures)
+from test_pdf import frame, layout, pages_of
 
 ITEM = re.compile(r"^\s*\\(item|subitem|subsubitem) (.*)$")
 PAGE = re.compile(r"\\hyperpage\{([^{}]*)\}")

@@ -12,7 +12,6 @@ README offers (built once in the test session with the README's command).
 from __future__ import annotations
 
 import html
-import os
 import re
 import subprocess
 import unicodedata
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_script, copy_sources, run_build
+from conftest import ROOT, PdfEdition, build_script
 from test_editions import CHAPTERS, soup, toctree_entries
 
 PT_TO_BP = 72 / 72.27
@@ -30,38 +29,7 @@ PT_TO_BP = 72 / 72.27
 SLACK_BP = 2.0
 
 
-# -- The two PDFs -----------------------------------------------------------------
-
-
-@dataclass
-class PdfEdition:
-    name: str
-    pdf: Path
-    log: Path
-
-
-@pytest.fixture(scope="session")
-def letter_pdf(tmp_path_factory) -> PdfEdition:
-    """The US-letter PDF, built as the README says (`make pdf SPHINXOPTS=...`)."""
-    root = copy_sources(tmp_path_factory.mktemp("letter"))
-    opts = os.environ.get("SPHINXOPTS", build_script.DEFAULT_SPHINXOPTS)
-    os.environ["SPHINXOPTS"] = f"{opts} --define latex_elements.papersize=letterpaper"
-    try:
-        result = run_build(root, "pdf")
-    finally:
-        os.environ["SPHINXOPTS"] = opts
-    if result.returncode != 0:
-        pytest.fail(f"the US-letter PDF does not build:\n{result.output}")
-    latex = result.out / "work" / "latex"
-    return PdfEdition("letter", latex / "soviet-us-relations.pdf", latex / "soviet-us-relations.log")
-
-
-@pytest.fixture(scope="session", params=["a4", "letter"])
-def edition(request, book) -> PdfEdition:
-    if request.param == "a4":
-        latex = book.out / "work" / "latex"
-        return PdfEdition("a4", book.pdf, latex / f"{book.identity['pdf_name'].removesuffix('.pdf')}.log")
-    return request.getfixturevalue("letter_pdf")
+# -- The two PDFs (fixtures edition and letter_pdf: tests/conftest.py) ---------------
 
 
 @dataclass
