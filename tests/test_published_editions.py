@@ -183,7 +183,7 @@ def make_repo(path: Path) -> Path:
         old.unlink()
     shutil.copytree(ROOT / "scripts", repo / "scripts",
                     ignore=shutil.ignore_patterns("__pycache__", "lighthouse"))
-    for name in ("requirements.txt", "requirements.in", "CITATION.cff"):
+    for name in ("requirements.txt", "requirements.in", "CITATION.cff", ".readthedocs.yaml"):
         shutil.copy2(ROOT / name, repo / name)
     (repo / ".gitignore").write_text("/_build/\n__pycache__/\n/docs/_generated/\n", encoding="utf-8")
     (repo / "anchors.json").write_text('{"anchors": {}}\n', encoding="utf-8")
@@ -553,3 +553,50 @@ def test_a_bad_editions_record_fails_with_its_line_and_keeps_the_last_site(publi
     assert result.returncode != 0
     assert f"editions.json:{line}:" in result.stderr and message in result.stderr, result.stderr
     assert (repo / "_build" / "html" / "one.html").read_bytes() == before
+
+
+# -- Read the Docs -------------------------------------------------------------------------------
+
+
+def test_read_the_docs_builds_the_same_site_from_its_shallow_clone(published, tmp_path):
+    """.readthedocs.yaml's build.commands, run one by one as Read the Docs runs
+    them: in a shallow clone (depth 1, as Read the Docs clones), with its
+    READTHEDOCS_OUTPUT and READTHEDOCS_CANONICAL_URL.  The two commands that
+    make and fill a virtual environment are checked to be there, and this
+    one stands in for it (the tests install nothing).  Read the Docs' own
+    servers are not reached: what it serves is READTHEDOCS_OUTPUT as is."""
+    import yaml
+    config = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    assert config["version"] == 2
+    commands = config["build"]["commands"]
+    assert "python -m venv .venv" in commands
+    assert ".venv/bin/python -m pip install -r requirements.txt" in commands
+    clone = tmp_path / "checkout"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{published}", str(clone)], check=True)
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
+    (clone / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    output = tmp_path / "output"
+    env = dict(os.environ, READTHEDOCS="True", READTHEDOCS_OUTPUT=str(output),
+               READTHEDOCS_CANONICAL_URL=SITE_URL, BOOK_EDITIONS_TARGET="html",
+               PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    env.pop("BOOK_BASE_URL", None)
+    env.setdefault("SPHINXOPTS", "-n -W -j auto -q")
+    for command in commands:
+        if command == "python -m venv .venv":
+            continue
+        result = subprocess.run(["bash", "-c", command], cwd=clone, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
+    assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "false"
+    # What Read the Docs serves: the site, one PDF, one EPUB.
+    assert len(list((output / "pdf").iterdir())) == 1 and len(list((output / "epub").iterdir())) == 1
+    served = output / "html"
+    built = published / "_build" / "html"
+    for folder in ("1.0", "2.0", "changes"):
+        theirs = sorted(p.relative_to(served).as_posix() for p in (served / folder).rglob("*.html"))
+        ours = sorted(p.relative_to(built).as_posix() for p in (built / folder).rglob("*.html"))
+        assert theirs == ours and theirs, folder
+    # Each edition cites its own place under Read the Docs' address.
+    for folder, version in (("1.0/", "1.0"), ("2.0/", "2.0"), ("", "2.0")):
+        soup = BeautifulSoup((served / folder / "one.html").read_text(encoding="utf-8"), "lxml")
+        assert soup.find("meta", attrs={"name": "citation_public_url"})["content"] == f"{SITE_URL}{version}/one.html"
