@@ -119,6 +119,34 @@ def test_contributing_documents_the_steps():
     assert "../shared" not in readme + CONTRIBUTING
 
 
+# Places outside the repository that its files must not send a reader or a
+# contributor to (the workspace it was first written in).
+OUTSIDE = (re.compile(r"\.\./shared/"), re.compile(r"(?<![\w./-])/work/[\w.-]+/"))
+
+
+def test_no_file_points_outside_the_repository():
+    """Every tracked file (README, notes, code, research) stands alone: no
+    path into a workspace that a clone does not have."""
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, text=True)
+    if listed.returncode == 0:
+        files = [ROOT / name for name in listed.stdout.split("\0") if name]
+    else:  # an export without .git
+        skip = {".git", ".venv", "_build", "node_modules", "__pycache__"}
+        files = [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+    found = []
+    for path in files:
+        if path == Path(__file__) or not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # a binary file
+        for number, line in enumerate(text.splitlines(), 1):
+            if any(pattern.search(line) for pattern in OUTSIDE):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
+    assert not found, "paths outside the repository (say it in the repository instead):\n" + "\n".join(found)
+
+
 def test_adding_a_source_a_chapter_and_an_event(copy):
     # A source, in key order (a made-up work: this is a test's copy of the book).
     bib = copy / "references.bib"
