@@ -273,7 +273,7 @@ def edition_times() -> None:
                 fh.write("\nA sentence added for the benchmark.\n")
             subprocess.run(["git", "-C", str(clone), "commit", "-qam", "bench"], check=True, env=env)
             subprocess.run([sys.executable, str(clone / "scripts" / "editions.py"), "--root", str(clone),
-                            "cut", version, "Bench edition"], check=True, env=env, capture_output=True)
+                            "cut", version, editions.edition_name(version)], check=True, env=env, capture_output=True)
             rows.append((f"adding edition {version}", timed(clone, "all"), None))
         finally:
             if env_epoch:

@@ -103,6 +103,11 @@ def build_edition(root: Path, out: Path, edition: record.Edition) -> Path:
     if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted and site.is_dir():
         return site
     print(f"[editions] building version {edition.version} from commit {edition.commit[:7]}", flush=True)
+    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{edition.commit}^{{commit}}"],
+                      capture_output=True).returncode != 0:
+        shallow = git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
+        raise SiteError(f"editions.json: version {edition.version}'s commit {edition.commit[:7]} is not in this clone"
+                        + (": it is a shallow clone; run `git fetch --unshallow` first" if shallow else ""))
     shutil.rmtree(cache, ignore_errors=True)
     src = cache / "src"
     src.mkdir(parents=True)

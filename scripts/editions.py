@@ -33,10 +33,23 @@ RECORD = "editions.json"
 VERSION = re.compile(r"[1-9]\d*\.\d+")
 COMMIT = re.compile(r"[0-9a-f]{40}")
 # What is not the book: the record of editions, the documents for contributors,
-# the tests, the editors' research notes and CI. Changing them publishes
-# nothing: a commit that touches only these neither redates the build nor turns
-# the newest edition at the site's root into a working draft.
-NOT_THE_BOOK = (RECORD, "README.md", "CONTRIBUTING.md", "tests", "research", ".ci")
+# the tests, the editors' research notes, CI, and the developers' tools that no
+# build runs (the benchmark and its Lighthouse, the linter, the test browser).
+# Changing them publishes nothing: a commit that touches only these neither
+# redates the build nor turns the newest edition at the site's root into a
+# working draft.
+NOT_THE_BOOK = (RECORD, "README.md", "CONTRIBUTING.md", "tests", "research", ".ci",
+                "scripts/bench.py", "scripts/lighthouse", "scripts/lint.py", "scripts/browse.py")
+ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+
+
+def edition_name(version: str) -> str:
+    """The name of the edition that *version* belongs to: 2.1 is of the "Second edition"."""
+    major = int(version.split(".")[0])
+    if major <= len(ORDINALS):
+        return f"{ORDINALS[major - 1].capitalize()} edition"
+    suffix = "th" if 10 <= major % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(major % 10, "th")
+    return f"{major}{suffix} edition"
 
 
 def book_pathspec() -> list[str]:
@@ -149,6 +162,9 @@ def cut(root: Path, version: str, name: str, now: int | None = None) -> Edition:
     editions = load(root)
     if editions and version_key(version) <= editions[-1].key:
         raise EditionError(f"version {version} is not after the last edition, {editions[-1].version}")
+    if name != edition_name(version):
+        raise EditionError(f"version {version} belongs to the {edition_name(version).lower()}: "
+                           f"name it \"{edition_name(version)}\", not {name!r}")
     if git(root, "status", "--porcelain", "--untracked-files=no"):
         raise EditionError("the working tree has uncommitted changes: commit them first")
     now = int(time.time()) if now is None else now

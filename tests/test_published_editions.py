@@ -237,6 +237,12 @@ def test_cut_refuses_an_older_version_and_a_dirty_tree(published, tmp_path):
     script = [sys.executable, str(repo / "scripts" / "editions.py"), "--root", str(repo), "cut"]
     result = subprocess.run([*script, "1.5", "Again"], capture_output=True, text=True)
     assert result.returncode != 0 and "not after the last edition, 2.0" in result.stderr
+    # A version's name is its edition's (conf.py and the citations read the number from it).
+    for version, name in (("2.1", "Bench edition"), ("2.1", "Third edition"), ("3.0", "Second edition")):
+        result = subprocess.run([*script, version, name], capture_output=True, text=True)
+        assert result.returncode != 0, (version, name)
+        expected = "Second edition" if version == "2.1" else "Third edition"
+        assert f'name it "{expected}"' in result.stderr, result.stderr
     (repo / "docs" / "one.rst").write_text(ONE_V1, encoding="utf-8")
     result = subprocess.run([*script, "3.0", "Third edition"], capture_output=True, text=True)
     assert result.returncode != 0 and "uncommitted changes" in result.stderr
@@ -431,6 +437,8 @@ def test_a_change_to_the_tests_or_readme_alone_leaves_the_root_the_edition(publi
     repo = tmp_path / "copy"
     shutil.copytree(published, repo, symlinks=True)
     (repo / "README.md").write_text("A reworded README.\n", encoding="utf-8")
+    with (repo / "scripts" / "bench.py").open("a", encoding="utf-8") as fh:
+        fh.write("# A developer's tool that no build runs.\n")
     (repo / "tests").mkdir(exist_ok=True)
     (repo / "tests" / "test_more.py").write_text("def test_more():\n    assert 1 + 1 == 2\n", encoding="utf-8")
     git(repo, "add", "-A")
@@ -448,6 +456,14 @@ def test_a_change_to_the_tests_or_readme_alone_leaves_the_root_the_edition(publi
     # A change to the book itself makes the root a working draft again.
     (repo / "docs" / "one.rst").write_text(ONE_V2.replace("autumn", "late autumn", 1), encoding="utf-8")
     git(repo, "commit", "-q", "-a", "-m", "A reworded sentence", epoch=1796000000)
+    result = build(repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "working draft" in page(repo, "one.html").select_one("aside.book-edition").get_text(" ", strip=True)
+    # And so does a change to the build's code.
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    with (repo / "scripts" / "build.py").open("a", encoding="utf-8") as fh:
+        fh.write("# The build's code is the book's.\n")
+    git(repo, "commit", "-q", "-a", "-m", "The build", epoch=1796000000)
     result = build(repo)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "working draft" in page(repo, "one.html").select_one("aside.book-edition").get_text(" ", strip=True)
@@ -582,6 +598,12 @@ def test_read_the_docs_builds_the_same_site_from_its_shallow_clone(published, tm
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("BOOK_BASE_URL", None)
     env.setdefault("SPHINXOPTS", "-n -W -j auto -q")
+    # Without the whole history the old editions cannot be built, and the
+    # build says so.
+    result = subprocess.run([sys.executable, "scripts/build.py", "html"], cwd=clone, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "is not in this clone: it is a shallow clone; run `git fetch --unshallow` first" in result.stderr, result.stderr
     for command in commands:
         if command == "python -m venv .venv":
             continue
