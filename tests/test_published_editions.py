@@ -520,6 +520,18 @@ def test_the_pdf_lists_what_changed_since_the_previous_edition(published):
     assert at[0] + 1 == len(outline) or not isinstance(outline[at[0] + 1], list), "bookmarks nested under the appendix"
 
 
+def test_a_version_that_changes_no_section_says_so_in_the_pdf():
+    """A version cut for the build's sake (2.1 after 2.0) lists no empty kinds."""
+    import editionchanges
+    previous = {"version": "2.0", "name": "Second edition", "date": "2026-11-28"}
+    latex = editionchanges.appendix(previous, {"Added": [], "Changed": [], "Moved": [], "Retired": []})
+    text = re.sub(r"\s+", " ", latex)
+    assert ("No section was added, changed, moved or retired since the second edition, "
+            "version 2.0 of 28 November 2026") in text
+    assert "None." not in text and "differs" not in text
+    assert r"\addcontentsline{toc}{chapter}{What changed since version 2.0}" in text
+
+
 def build_identity(repo: Path) -> dict:
     from conftest import build_script
     return build_script.book_identity(repo)

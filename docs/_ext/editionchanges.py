@@ -145,14 +145,20 @@ def _item(item: str) -> str:
 
 def appendix(previous: dict, kinds: dict[str, list[str]]) -> str:
     title = f"What changed since version {_tex(previous['version'])}"
+    previous_edition = (rf"the {_tex(previous['name'].lower())}, version {_tex(previous['version'])} "
+                        rf"of {_tex(_long_date(previous['date']))}")
     lines = [
         rf"\chapter*{{{title}}}",
         rf"\addcontentsline{{toc}}{{chapter}}{{{title}}}",
         rf"\markboth{{{title}}}{{{title}}}",
-        rf"This edition differs from the {_tex(previous['name'].lower())}, version {_tex(previous['version'])} "
-        rf"of {_tex(_long_date(previous['date']))}, in the sections below, given by title and label; "
-        r"the web edition shows each change word by word.",
     ]
+    if not any(kinds.values()):
+        # A version that corrects how the book is made, not what it says.
+        lines.append(rf"No section was added, changed, moved or retired since {previous_edition}: "
+                     r"every section's words are those of that version.")
+        return "\n\n".join(lines) + "\n"
+    lines.append(rf"This edition differs from {previous_edition}, in the sections below, given by title and label; "
+                 r"the web edition shows each change word by word.")
     for kind, items in kinds.items():
         # A run-in heading, kept with its list: not a sectioning command, so
         # the PDF's bookmarks list the appendix alone.
