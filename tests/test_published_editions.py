@@ -526,8 +526,8 @@ def test_a_version_that_changes_no_section_says_so_in_the_pdf():
     previous = {"version": "2.0", "name": "Second edition", "date": "2026-11-28"}
     latex = editionchanges.appendix(previous, {"Added": [], "Changed": [], "Moved": [], "Retired": []})
     text = re.sub(r"\s+", " ", latex)
-    assert ("No section was added, changed, moved or retired since the second edition, "
-            "version 2.0 of 28 November 2026") in text
+    assert ("No section's text in the sources was added, changed, moved or retired since the second edition, "
+            "version 2.0 of 28 November 2026.") in text
     assert "None." not in text and "differs" not in text
     assert r"\addcontentsline{toc}{chapter}{What changed since version 2.0}" in text
 

@@ -153,9 +153,11 @@ def appendix(previous: dict, kinds: dict[str, list[str]]) -> str:
         rf"\markboth{{{title}}}{{{title}}}",
     ]
     if not any(kinds.values()):
-        # A version that corrects how the book is made, not what it says.
-        lines.append(rf"No section was added, changed, moved or retired since {previous_edition}: "
-                     r"every section's words are those of that version.")
+        # A version whose sources say what the previous one's said (its build,
+        # its styles or its bibliography changed).
+        lines.append(rf"No section's text in the sources was added, changed, moved or retired since {previous_edition}. "
+                     r"The web edition's changes page compares the two versions as built, word by word, "
+                     r"the book's citations of itself (which name this version) included.")
         return "\n\n".join(lines) + "\n"
     lines.append(rf"This edition differs from {previous_edition}, in the sections below, given by title and label; "
                  r"the web edition shows each change word by word.")
