@@ -1,0 +1,28 @@
+"""`make bench`, the parts that need no network and take seconds: the PDF's
+box counts and the page budget of each chapter page (README, "Benchmark").
+
+The budget compares each chapter page, with everything it loads, against the
+same sources built with plain furo and sphinxcontrib-bibtex; the baseline
+must carry the same notes, or the comparison says nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_counts_the_boxes_and_every_chapter_keeps_the_page_budget():
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--skip", "times,editions,lighthouse"],
+                            capture_output=True, text=True, timeout=900)
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr[-3000:]
+    assert re.search(r"overfull \\vbox: 0\b", out) and re.search(r"overfull \\hbox: 0\b", out), out
+    rows = re.findall(r"^  (\S+\.html)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(ok|OVER)$",
+                      out, re.M)
+    assert rows, out
+    for page, raw, plain_raw, gz, plain_gz, ratio, requests, plain_requests, verdict in rows:
+        assert verdict == "ok", f"{page} is over the page budget:\n{out}"
