@@ -69,13 +69,28 @@ class Mark:
     file: Path
     line: int
     sources: list[Source]
+    figure: str | None = None  # the :name: of the figure whose caption or legend holds it
+
+
+FIGURE = re.compile(r"^(\s*)\.\. figure::")
+FIGURE_NAME = re.compile(r"^\s+:name:\s*(\S+)")
 
 
 def marks_of(path: Path) -> list[Mark]:
     """The note marks of a source file in reading order, included files at
-    their ``.. include::``."""
+    their ``.. include::``; a mark in a figure's directive knows its figure."""
     marks = []
+    figure, indent = None, None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if indent is not None and line.strip() and len(line) - len(line.lstrip()) <= indent:
+            figure, indent = None, None  # the figure's directive ended
+        start = FIGURE.match(line)
+        if start:
+            figure, indent = "", len(start.group(1))
+            continue
+        name = FIGURE_NAME.match(line)
+        if indent is not None and name and not figure:
+            figure = name.group(1)
         include = re.match(r"\s*\.\. include:: (\S+)", line)
         if include:
             marks += marks_of((path.parent / include.group(1)).resolve())
@@ -85,16 +100,27 @@ def marks_of(path: Path) -> list[Mark]:
             for part in match.group(1).split(";"):
                 key, _, locator = part.strip().partition(",")
                 sources.append(Source(key.strip(), locator.strip() or None))
-            marks.append(Mark(path, number, sources))
+            marks.append(Mark(path, number, sources, figure if indent is not None else None))
     return marks
 
 
 def chapters_with_marks(root: Path) -> dict[str, list[Mark]]:
+    """Each chapter's numbered notes: its marks outside figures."""
     out = {}
     for path in sorted((root / "docs").glob("*.rst")):
-        marks = marks_of(path)
+        marks = [mark for mark in marks_of(path) if mark.figure is None]
         if marks:
             out[path.stem] = marks
+    return out
+
+
+def figures_with_marks(root: Path) -> dict[tuple[str, str], list[Mark]]:
+    """{(chapter, figure name): its lettered marks, in order}."""
+    out: dict[tuple[str, str], list[Mark]] = {}
+    for path in sorted((root / "docs").glob("*.rst")):
+        for mark in marks_of(path):
+            if mark.figure is not None:
+                out.setdefault((path.stem, mark.figure), []).append(mark)
     return out
 
 
@@ -211,6 +237,68 @@ def test_marks_and_notes_link_both_ways_in_the_epub(edition):
             check_links(page, refs, asides, f"{docname}.xhtml")
 
 
+# -- A figure's own notes ---------------------------------------------------------------------
+
+
+def figure_notes(page: BeautifulSoup, name: str) -> tuple[list, list]:
+    figure = page.find("figure", id=name)
+    assert figure is not None, f"no figure {name}"
+    return figure.select("a.book-figure-note-ref"), figure.select("p.book-figure-note")
+
+
+def check_figure_links(page: BeautifulSoup, refs: list, notes_: list, where: str) -> None:
+    ids = {tag["id"] for tag in page.select("[id]")}
+    assert [ref.get_text() for ref in refs] == list("abcdefghijklmnopqrstuvwxyz"[:len(refs)]), where
+    assert len(refs) == len(notes_), where
+    for ref, note in zip(refs, notes_):
+        assert ref.get("role") == "doc-noteref", f"{where}: mark {ref.get_text()} has no role"
+        target = ref["href"].split("#")[-1]
+        assert target in ids and note.find(id=target) is not None, f"{where}: mark {ref.get_text()} does not link to its note"
+        back = note.select_one("a.book-figure-note-back")
+        assert back is not None and back.get("role") == "doc-backlink" and back.get_text() == ref.get_text(), where
+        assert page.find(id=back["href"].split("#")[-1]) in ref.parent.find_all(True), f"{where}: note {back.get_text()} does not link back"
+
+
+def test_a_figures_notes_are_lettered_and_printed_under_it(book):
+    """A mark in a figure's caption or legend is the figure's: a, b, c, its
+    note under the legend (so the figure floats with its notes in the PDF),
+    on the web and in the EPUB; the numbered notes are the chapter's others."""
+    figures = figures_with_marks(book.root)
+    assert figures, "the book has no figure with a note: the test reads none"
+    with zipfile.ZipFile(book.html / "soviet-us-relations.epub") as archive:
+        names = {Path(name).stem: name for name in archive.namelist() if name.endswith(".xhtml")}
+        for (docname, name), marks in figures.items():
+            page = soup(book.html / f"{docname}.html")
+            refs, notes_ = figure_notes(page, name)
+            assert len(refs) == len(marks), f"{docname}.html: {len(marks)} marks in {name}, {len(refs)} on the page"
+            check_figure_links(page, refs, notes_, f"{docname}.html#{name}")
+            epub_page = BeautifulSoup(archive.read(names[docname]).decode("utf-8"), "lxml")
+            check_figure_links(epub_page, *figure_notes(epub_page, name), f"{docname}.xhtml#{name}")
+
+
+def test_a_figures_notes_equal_citeproc_js(book):
+    """A figure's notes are a sequence of their own: its first citation of a
+    work full, a later one short, as citeproc-js renders them."""
+    entries = parse_file(str(book.root / "references.bib")).entries
+    figures = figures_with_marks(book.root)
+    request = []
+    for marks in figures.values():
+        keys = sorted({s.key for m in marks for s in m.sources})
+        request.append({
+            "items": [bibcsl.csl_item(key, entries[key]) for key in keys],
+            "notes": [[{"id": s.key, **({"label": s.label, "locator": s.value} if s.locator else {})}
+                       for s in m.sources] for m in marks],
+        })
+    expected = citeproc_js(request)
+    for ((docname, name), _marks), theirs in zip(figures.items(), expected):
+        _refs, notes_ = figure_notes(soup(book.html / f"{docname}.html"), name)
+        ours = []
+        for note in notes_:
+            note.select_one("a.book-figure-note-back").extract()
+            ours.append(text_of(note))
+        assert ours == [unicodedata.normalize("NFKC", visible(t)) for t in theirs], name
+
+
 # -- What the notes say ---------------------------------------------------------------------
 
 
@@ -309,8 +397,8 @@ def test_punctuation_precedes_marks(edition):
                 line = text[: match.start()].count("\n") + 1
                 problems.append(f"{path.relative_to(edition.root)}:{line}: {match.group(0)}{text[match.end()]}")
     for page in sorted(edition.html.glob("*.html")):
-        for mark in soup(page).select("a.footnote-reference, a.ednote-mark"):
-            following = mark.next_sibling
+        for mark in soup(page).select("a.footnote-reference, a.ednote-mark, a.book-figure-note-ref"):
+            following = (mark.parent if mark.parent.name == "sup" else mark).next_sibling
             if isinstance(following, str) and following[:1] in tuple(".,;:"):
                 sign = (mark.select_one("sup.ednote-sign") or mark).get_text()
                 problems.append(f"{page.name}: mark {sign!r} before {following[:10]!r}")

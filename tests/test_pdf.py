@@ -325,8 +325,8 @@ def test_no_two_note_marks_touch(edition):
 def test_only_a_note_cited_again_points_to_its_page(edition):
     """A mark prints its note's page ("3 (p. 1)") only for a note printed
     before, at an earlier mark; the first mark of a note has its note on
-    its own page, a mark in a figure's caption or legend too (no "4 (p. vi)"
-    because the note fell on the page after the figure's)."""
+    its own page.  (A mark in a figure's caption or legend is a letter, its
+    note under the figure: docs/_ext/notes.py.)"""
     seen: set[str] = set()
     checked, problems = 0, []
     for page in pages_of(edition):

@@ -9,6 +9,9 @@
   "Back matter", in the page and in furo's sidebar) the ``aria-level`` that
   the heading role requires (WCAG 4.1.2; axe-core's aria-required-attr).
   They head lists of pages under the page title, so level 2.
+- Give a figure's lettered note marks and their notes' back links
+  (docs/_ext/notes.py) the roles docutils gives the numbered ones:
+  ``doc-noteref`` and ``doc-backlink``.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ def _repair(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
             continue
         html = html.replace(' role="doc-biblioentry"', ' role="listitem"')
         html = html.replace(CAPTION, CAPTION_WITH_LEVEL)
+        html = html.replace('<a class="book-figure-note-ref ', '<a role="doc-noteref" class="book-figure-note-ref ')
+        html = html.replace('<a class="book-figure-note-back ', '<a role="doc-backlink" class="book-figure-note-back ')
         context[key] = html
 
 

@@ -21,10 +21,14 @@ that repeats the previous note's source is a short note too.
 The notes are docutils footnotes: Sphinx's LaTeX writer prints them as page
 footnotes in the PDF; on the web and in the EPUB they stand at the end of the
 chapter under a "Notes" heading, each mark linking to its note and each note
-back to its mark (a figure whose caption carries a note does not float in
-the PDF, and no page breaks between it and its notes, so that the notes
-stay on the page of their marks).  An unknown key or a malformed locator stops the build with
+back to its mark.  An unknown key or a malformed locator stops the build with
 the file and line of the mark and what to write instead.
+
+A mark in a figure's caption or legend is the figure's own: lettered a, b,
+c, ... in the figure, its note printed under the legend, inside the figure,
+as a press sets a table's notes (the first citation of a work in the figure
+full, later ones short).  The figure then floats in the PDF with its notes,
+and the chapter's numbered notes keep their order on the page.
 
 Each mark keeps the keys of its sources (``book_keys``), which the
 bibliography's "cited in" links read (docs/_ext/wherecited.py).
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 from pathlib import Path
 from html.parser import HTMLParser
 
@@ -42,7 +47,6 @@ from docutils.transforms import Transform
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 import bibcsl
@@ -393,6 +397,19 @@ class NotesTransform(Transform):
         for bibfile in env.get_domain("cite").bibdata.bibfiles:
             env.note_dependency(str(Path(bibfile).resolve()))
         entries = _bib_entries(env)
+        figures: dict[int, tuple[nodes.figure, list[note_mark]]] = {}
+        in_text = []
+        for mark in marks:
+            figure = _figure_of(mark)
+            if figure is None:
+                in_text.append(mark)
+            else:
+                figures.setdefault(id(figure), (figure, []))[1].append(mark)
+        for figure, figure_marks in figures.values():
+            self.figure_notes(figure, figure_marks, entries)
+        marks = in_text
+        if not marks:
+            return
         keys = sorted({key for mark in marks for key, _l, _v in mark["sources"]})
         items = [bibcsl.csl_item(key, entries[key]) for key in keys]
         texts = render_notes(items, [mark["sources"] for mark in marks])
@@ -428,46 +445,53 @@ class NotesTransform(Transform):
         last += heading
         last.extend(footnotes)
 
+    def figure_notes(self, figure: nodes.figure, marks: list[note_mark], entries) -> None:
+        """The figure's own notes, lettered, under its legend."""
+        if len(marks) > len(string.ascii_lowercase):
+            raise ValueError(f"{marks[0].source}:{marks[0].line}: a figure with more than 26 notes")
+        keys = sorted({key for mark in marks for key, _l, _v in mark["sources"]})
+        texts = render_notes([bibcsl.csl_item(key, entries[key]) for key in keys], [m["sources"] for m in marks])
+        name = (figure["ids"] or [f"figure-{self.document.settings.env.new_serialno('book-figure')}"])[0]
+        notes_block = nodes.container(classes=["book-figure-notes"])
+        for letter, mark, text in zip(string.ascii_lowercase, marks, texts):
+            note_id, ref_id = f"{name}-note-{letter}", f"{name}-note-ref-{letter}"
+            book_keys = [key for key, _l, _v in mark["sources"]]
+            ref = nodes.reference("", letter, refid=note_id, internal=True,
+                                  classes=["book-figure-note-ref"] + [f"cites-{key.lower()}" for key in book_keys])
+            ref["book_keys"] = book_keys
+            anchor = nodes.target("", "", ids=[ref_id])
+            sup = nodes.superscript("", "", anchor, ref)
+            sup.source, sup.line = mark.source, mark.line
+            mark.replace_self(sup)
+            back = nodes.reference("", letter, refid=ref_id, internal=True, classes=["book-figure-note-back"])
+            paragraph = nodes.paragraph("", "", nodes.target("", "", ids=[note_id]), back, nodes.Text(" "),
+                                        *html_to_nodes(text), classes=["book-figure-note"])
+            paragraph.source, paragraph.line = mark.source, mark.line
+            notes_block += paragraph
+            for node_id, node in ((ref_id, anchor), (note_id, paragraph)):
+                self.document.ids[node_id] = node
+        legend = next((child for child in figure.children if isinstance(child, nodes.legend)), None)
+        if legend is None:
+            legend = nodes.legend()
+            figure += legend
+        legend += notes_block
 
-# A figure whose caption or legend carries a note (FiguresKeepTheirNotes).
-# Sphinx sets the note's mark in the caption (\sphinxfootnotemark) and its
-# text (a footnotetext) after the figure.  The figure stands where it is in
-# the text ([H]); the glue that float.sty puts after an [H] figure waits
-# until its notes are set, so that no page breaks between the figure and
-# its notes and the notes go to the foot of the figure's page; and a mark
-# in the caption is the note's number alone, never "4 (p. vi)".
+
+def _figure_of(node: nodes.Node) -> nodes.figure | None:
+    """The figure whose caption or legend holds *node*, if any."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.figure):
+            return parent
+        parent = parent.parent
+    return None
+
+
+# A figure's notes in the PDF: under its legend, set as footnotes are, ragged
+# right (Sphinx wraps them in sphinxuseclass, which opens this environment).
 LATEX_FIGURE_NOTES = r"""
-\makeatletter
-\newcommand{\booknotesfigurebegin}{\begingroup
-  \let\booknotesfigure\figure\def\figure[##1]{\booknotesfigure[H]}%
-  \def\float@endH{\@endfloatbox\vskip\intextsep
-    \if@flstyle\setbox\@currbox\float@makebox\columnwidth\fi
-    \box\@currbox}%
-  \renewcommand*{\sphinxthefootnotemark}[2]{##1}}
-\newcommand{\booknotesfigureend}{\vskip\intextsep\relax\endgroup}
-\makeatother
+\newenvironment{sphinxclassbook-figure-notes}{\par\smallskip\raggedright\footnotesize}{\par}
 """
-
-
-class FiguresKeepTheirNotes(SphinxPostTransform):
-    """In the PDF, a figure whose caption or legend carries a note stays where
-    it stands in the text (``[H]``), with its notes at the foot of its page:
-    a floating figure would carry its mark to another page than the note's
-    (see ``LATEX_FIGURE_NOTES``)."""
-
-    default_priority = 400
-    formats = ("latex",)
-
-    def run(self, **kwargs) -> None:
-        for figure in list(self.document.findall(nodes.figure)):
-            if not any(ref.get("book_keys") for ref in figure.findall(nodes.footnote_reference)):
-                continue
-            parent = figure.parent
-            index = parent.index(figure)
-            # Sphinx's footnote transform (600) puts the notes' texts between
-            # the figure and what follows it: before this end.
-            parent.insert(index + 1, nodes.raw("", "\\booknotesfigureend\n", format="latex"))
-            parent.insert(index, nodes.raw("", "\\booknotesfigurebegin\n", format="latex"))
 
 
 def _latex_preamble(app: Sphinx, config) -> None:
@@ -482,6 +506,5 @@ def setup(app: Sphinx) -> dict:
     app.add_node(note_mark)
     app.add_role("note", NoteRole())
     app.add_transform(NotesTransform)
-    app.add_post_transform(FiguresKeepTheirNotes)
     app.connect("config-inited", _latex_preamble)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

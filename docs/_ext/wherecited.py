@@ -28,7 +28,10 @@ def _collect(app: Sphinx, doctree: nodes.document) -> None:
     for name, (doc, labelid, _title) in env.get_domain("std").labels.items():
         if doc == env.docname:
             ids_to_label[labelid] = name
-    for ref in doctree.findall(nodes.footnote_reference):
+    # The marks of notes: numbered ones, and a figure's lettered ones.
+    marks = [*doctree.findall(nodes.footnote_reference),
+             *(ref for ref in doctree.findall(nodes.reference) if ref.get("book_keys"))]
+    for ref in marks:
         refid = ref.get("refid") or ref.get("refname") or ""
         if refid.startswith("footcite-"):
             keys = [refid.removeprefix("footcite-")]
