@@ -504,6 +504,9 @@ def test_the_pdf_lists_what_changed_since_the_previous_edition(published):
     pdf = published / "_build" / "work" / "latex" / build_identity(published)["pdf_name"]
     text = re.sub(r"\s+", " ", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
     assert "What changed since version 1.0" in text
+    # What the list compares (the sources), and where the built text is compared.
+    assert "The sources of this edition differ from those of the first edition, version 1.0" in text
+    assert "The web edition’s changes page compares the two versions as built" in text
     assert "Added (1) Added (two-added)." in text
     assert "Changed (2) Changes (one-changes); Reworded (one-reworded)." in text
     assert "Moved (1) Moves (one-moves)." in text
@@ -528,7 +531,7 @@ def test_a_version_that_changes_no_section_says_so_in_the_pdf():
     text = re.sub(r"\s+", " ", latex)
     assert ("No section's text in the sources was added, changed, moved or retired since the second edition, "
             "version 2.0 of 28 November 2026.") in text
-    assert "None." not in text and "differs" not in text
+    assert "None." not in text and "differ from" not in text
     assert r"\addcontentsline{toc}{chapter}{What changed since version 2.0}" in text
 
 

@@ -159,8 +159,9 @@ def appendix(previous: dict, kinds: dict[str, list[str]]) -> str:
                      r"The web edition's changes page compares the two versions as built, word by word, "
                      r"the book's citations of itself (which name this version) included.")
         return "\n\n".join(lines) + "\n"
-    lines.append(rf"This edition differs from {previous_edition}, in the sections below, given by title and label; "
-                 r"the web edition shows each change word by word.")
+    lines.append(rf"The sources of this edition differ from those of {previous_edition}, in the sections below, "
+                 r"given by title and label. The web edition's changes page compares the two versions as built, "
+                 r"word by word, and so shows also what the build changed (the form of notes, citations and figures).")
     for kind, items in kinds.items():
         # A run-in heading, kept with its list: not a sectioning command, so
         # the PDF's bookmarks list the appendix alone.
