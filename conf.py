@@ -32,7 +32,7 @@ BOOK = {
     "editors": ["Soviet–American Relations Book Project"],
     "publisher": "Soviet–American Relations Book Project",
     "edition": "Second edition",
-    "version": "2.1",
+    "version": "2.2",
     "language": "en",
     "licence": "CC BY-SA 4.0",
     "licence_url": "https://creativecommons.org/licenses/by-sa/4.0/",
