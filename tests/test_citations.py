@@ -504,8 +504,9 @@ def test_bibliography_lists_where_each_work_is_cited(book):
     cited_in: dict[str, set[str]] = {}
     for docname in CHAPTERS + ["introduction", "editorial-notes"]:
         page = soup(book.html / f"{docname}.html")
-        for ref in page.select("a.footnote-reference"):
-            # A note (docs/_ext/notes.py) names the works it cites in its classes.
+        for ref in page.select("a.footnote-reference, a.book-figure-note-ref"):
+            # A note (docs/_ext/notes.py), numbered or a figure's lettered one,
+            # names the works it cites in its classes.
             for key in [c.removeprefix("cites-") for c in ref["class"] if c.startswith("cites-")]:
                 section = ref.find_parent("section")
                 while section is not None and not section.find("details", class_="cite-this", recursive=False) and docname in CHAPTERS:
