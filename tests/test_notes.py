@@ -279,17 +279,8 @@ def test_a_figures_notes_are_lettered_and_printed_under_it(book):
 def test_a_figures_notes_equal_citeproc_js(book):
     """A figure's notes are a sequence of their own: its first citation of a
     work full, a later one short, as citeproc-js renders them."""
-    entries = parse_file(str(book.root / "references.bib")).entries
     figures = figures_with_marks(book.root)
-    request = []
-    for marks in figures.values():
-        keys = sorted({s.key for m in marks for s in m.sources})
-        request.append({
-            "items": [bibcsl.csl_item(key, entries[key]) for key in keys],
-            "notes": [[{"id": s.key, **({"label": s.label, "locator": s.value} if s.locator else {})}
-                       for s in m.sources] for m in marks],
-        })
-    expected = citeproc_js(request)
+    expected = citeproc_js(citeproc_request(book.root, figures.values()))
     for ((docname, name), _marks), theirs in zip(figures.items(), expected):
         _refs, notes_ = figure_notes(soup(book.html / f"{docname}.html"), name)
         ours = []
@@ -420,21 +411,28 @@ def citeproc_js(chapters: list[dict]) -> list[list[str]]:
     return json.loads(result.stdout)
 
 
-def visible(rendered: str) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", rendered))).strip()
-
-
-def test_notes_equal_citeproc_js(edition):
-    entries = parse_file(str(edition.root / "references.bib")).entries
-    chapters = chapters_with_marks(edition.root)
+def citeproc_request(root: Path, sequences) -> list[dict]:
+    """For citeproc-js: each sequence of marks (a chapter's, a figure's) with
+    the CSL-JSON items of the works it cites."""
+    entries = parse_file(str(root / "references.bib")).entries
     request = []
-    for marks in chapters.values():
+    for marks in sequences:
         keys = sorted({s.key for m in marks for s in m.sources})
         request.append({
             "items": [bibcsl.csl_item(key, entries[key]) for key in keys],
             "notes": [[{"id": s.key, **({"label": s.label, "locator": s.value} if s.locator else {})}
                        for s in m.sources] for m in marks],
         })
+    return request
+
+
+def visible(rendered: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", rendered))).strip()
+
+
+def test_notes_equal_citeproc_js(edition):
+    chapters = chapters_with_marks(edition.root)
+    request = citeproc_request(edition.root, chapters.values())
     expected = citeproc_js(request) if request else []
     for (docname, _marks), theirs in zip(chapters.items(), expected):
         assert note_texts(edition, docname) == [unicodedata.normalize("NFKC", visible(t)) for t in theirs], docname
