@@ -17,6 +17,7 @@ A small document set with forced breaks shows that the check finds each.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections import Counter
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from conftest import ROOT
 from test_pdf import layout
 
 PARAGRAPH_NUMBER_PREFIX = "¶"
@@ -153,13 +155,7 @@ FAULTS = r"""
 \usepackage[a4paper]{geometry}
 \setlength{\parindent}{0pt}\setlength{\parskip}{6pt plus 1pt}
 \pagestyle{plain}
-\AtBeginDocument{\typeout{BOOK LAYOUT: paperwidth=\the\paperwidth,
-  paperheight=\the\paperheight, hoffset=\the\hoffset, voffset=\the\voffset,
-  oddsidemargin=\the\oddsidemargin, evensidemargin=\the\evensidemargin,
-  topmargin=\the\topmargin, headheight=\the\headheight, headsep=\the\headsep,
-  textwidth=\the\textwidth, textheight=\the\textheight, footskip=\the\footskip,
-  marginparsep=\the\marginparsep, marginparwidth=\the\marginparwidth,
-  parindent=\the\parindent.}}
+%(layout)s
 \begin{document}
 Widow follows. %(filler)s%(last)s\pagebreak\linebreak
 The widowed line.
@@ -179,11 +175,19 @@ A paragraph before the heading. %(filler)s
 """
 
 
+def layout_line() -> str:
+    """conf.py's preamble line that writes the page's layout into the log."""
+    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    match = re.search(r"^\\AtBeginDocument\{\\typeout\{BOOK LAYOUT:.*?\}\}$", conf, re.S | re.M)
+    assert match, "conf.py's preamble no longer writes BOOK LAYOUT into the log"
+    return match.group(0)
+
+
 @pytest.fixture(scope="module")
 def faulty_pdf(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("typography")
     tex = folder / "faults.tex"
-    tex.write_text(FAULTS % {"filler": FILLER, "last": FILLER.strip()}, encoding="utf-8")
+    tex.write_text(FAULTS % {"filler": FILLER, "last": FILLER.strip(), "layout": layout_line()}, encoding="utf-8")
     result = subprocess.run(["xelatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
                             cwd=folder, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout[-3000:]
