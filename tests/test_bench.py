@@ -1,5 +1,6 @@
 """`make bench`, the parts that need no network and take seconds: the PDF's
-box counts and the page budget of each chapter page (README, "Benchmark").
+box counts and the page budget of each chapter page (README, "Benchmark"),
+measured with bench.py's own functions on the book the tests build once.
 
 The budget compares each chapter page, with everything it loads, against the
 same sources built with plain furo and sphinxcontrib-bibtex; the baseline
@@ -9,17 +10,15 @@ must carry the same notes, or the comparison says nothing.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
-from conftest import ROOT
+import bench  # scripts/, on sys.path through conftest
 
 
-def test_bench_counts_the_boxes_and_every_chapter_keeps_the_page_budget():
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "bench.py"), "--skip", "times,editions,lighthouse"],
-                            capture_output=True, text=True, timeout=900)
-    out = result.stdout
-    assert result.returncode == 0, out + result.stderr[-3000:]
+def test_bench_counts_the_boxes_and_every_chapter_keeps_the_page_budget(book, capsys):
+    bench.box_counts(book.root)
+    within = bench.page_budget(book.root, book.html)
+    out = capsys.readouterr().out
+    assert within, out
     assert re.search(r"overfull \\vbox: 0\b", out) and re.search(r"overfull \\hbox: 0\b", out), out
     rows = re.findall(r"^  (\S+\.html)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(ok|OVER)$",
                       out, re.M)
