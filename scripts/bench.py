@@ -28,6 +28,7 @@ against the targets the project sets for a 2-core machine.  Then:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -169,9 +170,12 @@ def weigh(browser, site: Path, page: str) -> dict:
     return {"requests": len(requests), "raw": raw, "gzip": packed, "files": files}
 
 
-def page_budget(root: Path, site: Path) -> bool:
-    """Print the page budget of every chapter page; whether all are within it."""
-    with tempfile.TemporaryDirectory(prefix="book-furo-") as tmp, browse.launch() as browser:
+def page_budget(root: Path, site: Path, browser=None) -> bool:
+    """Print the page budget of every chapter page; whether all are within it.
+
+    *browser*: a Chromium already launched (the tests'), else one is launched."""
+    with tempfile.TemporaryDirectory(prefix="book-furo-") as tmp, \
+            contextlib.nullcontext(browser) if browser else browse.launch() as browser:
         plain = build_plain_furo(root, Path(tmp))
         rows = []
         for page in chapter_pages(root):

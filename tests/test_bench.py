@@ -14,9 +14,9 @@ import re
 import bench  # scripts/, on sys.path through conftest
 
 
-def test_bench_counts_the_boxes_and_every_chapter_keeps_the_page_budget(book, capsys):
+def test_bench_counts_the_boxes_and_every_chapter_keeps_the_page_budget(book, chromium, capsys):
     bench.box_counts(book.root)
-    within = bench.page_budget(book.root, book.html)
+    within = bench.page_budget(book.root, book.html, chromium)
     out = capsys.readouterr().out
     assert within, out
     assert re.search(r"overfull \\vbox: 0\b", out) and re.search(r"overfull \\hbox: 0\b", out), out
