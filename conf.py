@@ -16,7 +16,6 @@ import os
 import sys
 import time
 import uuid
-from string import Template
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -102,7 +101,7 @@ nitpicky = True
 language = BOOK["language"]
 root_doc = "index"
 # _figures: figure snippets that chapters include; _generated: the figures
-# drawn at build time (docs/_ext/bookfigures.py), ignored by git.
+# drawn at build time (docs/_ext/book/figures/bookfigures.py), ignored by git.
 exclude_patterns = ["_build", ".venv", "_ext", "_templates", "_figures", "_generated"]
 # Relative to this file, like html_static_path.
 templates_path = ["docs/_templates"]
@@ -120,38 +119,9 @@ smartquotes = True
 extensions = [
     # Third-party
     "sphinxcontrib.bibtex",
-    # Local, in docs/_ext/
-    "apostrophes",  # ’ for ' in text added after smart quotes (bibliography, timeline)
-    "ariaroles",
-    "bibstyle",
-    "bookcheck",
-    "bookindex",  # index entries where their words stand; one entry per subject
-    "bookcitation",  # the whole book's citation: the directive, the PDF's "How to cite"
-    "booksections",  # the numbered, labelled sections and their URLs (shared)
-    "citebox",  # "Cite this section" on the web, and the citation files
-    "citeformats",  # a citation in each format: Chicago, APA, MLA, BibTeX, RIS, ... (shared)
-    "citemeta",  # Highwire and Dublin Core tags for reference managers
-    "ednotes",  # editorial-note markers, linked both ways
-    "editionchanges",  # the PDF's list of what changed since the previous edition (editions.json)
-    "epubaccess",  # the EPUB's accessibility and validity fixes
-    "epubstyle",
-    "labels",  # a section's label is its address (the heading's permalink), defined once
-    "latexbib",
-    "lazyfigures",
-    "linebreaks",  # ties (a day and its month, § and ¶ and their numbers); addresses break only where they may
-    "longtables",  # every table of the PDF breaks across pages
-    "notes",  # the :note: role: Chicago notes from references.bib
-    "offprints",  # each chapter as its own PDF, cut from the book's
-    "pagemeta",  # a meta description on every HTML page
-    "paranumbers",  # paragraph numbers, in the web page's margin and the PDF's
-    "pdfpages",  # each section's page in the PDF: named destinations, read back for the HTML
-    "printurls",  # marks links whose text is their URL, for the print CSS
-    "redirects",  # anchors that moved (anchors.json) send readers on
-    "reflines",  # a cross-reference's warning names its own line, not its paragraph's first
-    "timeline",
-    "unsourced",
-    "wherecited",  # the bibliography's "Cited in" links to the citing sections
-    "bookfigures",
+    # The book's own, in docs/_ext/book/ (one folder per concern; its
+    # __init__.py lists every module, in the order they are loaded).
+    "book",
 ]
 
 # -- Options for HTML output -------------------------------------------------
@@ -203,165 +173,33 @@ latex_documents = [
     )
 ]
 
-_LATEX_VALUES = dict(
-    title=BOOK["title"],
-    subtitle=BOOK["subtitle"],
-    short_title=BOOK["short_title"],
-    author=author,
-    publisher=BOOK["publisher"],
-    edition=f"{BOOK['edition']}, version {BOOK['version']}",
-    date=BOOK["date_long"],
-    year=BOOK["year"],
-    url=BOOK["base_url"],
-    licence=BOOK["licence"],
-    licence_url=BOOK["licence_url"],
-    subject=BOOK["subject"],
-    keywords=", ".join(BOOK["keywords"]),
-)
+# The LaTeX is the book's own packages, in docs/_latex/ by concern (as
+# Sphinx keeps its own in sphinxlatex*.sty): the page (bookpage), notes and
+# the bibliography (booknotes), the index (bookindex), long tables
+# (booktables), the title and copyright pages (bookfront).  They read the
+# book's identity from \BOOK... macros, defined here from BOOK and escaped
+# for LaTeX (docs/_ext/book/pdf/texescape.py).
+from book.pdf.texescape import latex_macros  # noqa: E402  (docs/_ext, on sys.path above)
 
-_LATEX_PREAMBLE = Template(r"""
-% PDF metadata, from the book's identity in conf.py.
-\hypersetup{
-  pdftitle={$title},
-  pdfauthor={$author},
-  pdfsubject={$subject},
-  pdfkeywords={$keywords},
-  pdflang={en},
-  pdfcreator={Sphinx and XeLaTeX},
-  bookmarksnumbered=true,
-}
-% Print a warning in the log for every character the font lacks; the build
-% script turns it into an error that names the source file and line.
-\tracinglostchars=2
-% Book typography: no widow or orphan line (a paragraph's last line alone
-% at the head of a page, its first alone at the foot); URLs may break after
-% any character (xurl) instead of stretching or overrunning their line.
-\widowpenalty=10000
-\clubpenalty=10000
-\displaywidowpenalty=10000
-\usepackage{xurl}
-% The page's layout, in the log, for the tests that check where every word
-% of the PDF lies (tests/test_pdf.py).
-\AtBeginDocument{\typeout{BOOK LAYOUT: paperwidth=\the\paperwidth,
-  paperheight=\the\paperheight, hoffset=\the\hoffset, voffset=\the\voffset,
-  oddsidemargin=\the\oddsidemargin, evensidemargin=\the\evensidemargin,
-  topmargin=\the\topmargin, headheight=\the\headheight, headsep=\the\headsep,
-  textwidth=\the\textwidth, textheight=\the\textheight, footskip=\the\footskip,
-  marginparsep=\the\marginparsep, marginparwidth=\the\marginparwidth,
-  parindent=\the\parindent.}}
-\makeatletter
-% The bibliography is the back-matter chapter that the source gives it:
-% sphinxthebibliography prints the entries in place, with no heading of its own.
-% As Chicago sets a bibliography: alphabetical, no numbers, hanging indent.
-\renewenvironment{sphinxthebibliography}[1]{%
-  \begin{list}{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}%
-    \setlength{\labelwidth}{0pt}\setlength{\labelsep}{0pt}%
-    \setlength{\itemsep}{0.4\baselineskip}}%
-  \def\@biblabel##1{}\sfcode`\.\@m}%
-  {\end{list}}
-% Running heads: the chapter outside; feet: the edition and the canonical URL
-% on every page, so that a printed or excerpted page can be cited.
-\newcommand{\bookfoot}{\footnotesize\py@HeaderFamily
-  $short_title, $edition.\ \url{$url}}
-\fancypagestyle{normal}{%
-  \fancyhf{}%
-  \fancyhead[LE,RO]{{\py@HeaderFamily\nouppercase{\leftmark}}}%
-  \fancyfoot[LE,RO]{{\py@HeaderFamily\thepage}}%
-  \fancyfoot[RE,LO]{\bookfoot}%
-  \renewcommand{\headrulewidth}{0.4pt}%
-  \renewcommand{\footrulewidth}{0.4pt}%
-}
-\fancypagestyle{plain}{%
-  \fancyhf{}%
-  \fancyfoot[LE,RO]{{\py@HeaderFamily\thepage}}%
-  \fancyfoot[RE,LO]{\bookfoot}%
-  \renewcommand{\headrulewidth}{0pt}%
-  \renewcommand{\footrulewidth}{0.4pt}%
-}
-\setlength{\headheight}{14pt}
-% A blank left-hand page, left so that a chapter opens on the right, is
-% truly blank: no running head, no foot, no page number (emptypage).
-\usepackage{emptypage}
-% A note cited again on a later page: its number and the page it is on,
-% "3 (p. 1)", instead of Sphinx's "Page 1, 3"; in one box, never broken
-% across two lines.
-\renewcommand*{\sphinxthefootnotemark}[2]{\mbox{#1\,(p.\,#2)}}
-% A raised mark (a note's number, \textsuperscript{ed.}) is set as a math
-% superscript, which TeX follows with \scriptspace (0.5pt): a gap before a
-% full stop, comma or semicolon after a mark ("1982^12 ."). None after it.
-\def\@textsuperscript#1{{\m@th\scriptspace\z@
-  \ensuremath{^{\mbox{\fontsize\sf@size\z@#1}}}}}
-% The index lists people, places and treaties in the text face (Sphinx sets
-% its entries in typewriter, for the names of functions).
-\renewcommand{\sphinxstyleindexentry}[1]{#1}
-% A qualifier, "Gulf War (1990–1991)", in roman like its headword (Sphinx
-% sets it in italics); a legal case's name is italic (docs/_ext/bookindex.py).
-\renewcommand*{\sphinxstyleindexextra}[1]{ (#1)}
-% A headword is never left at the foot of a column without its first
-% subentry: no break before a subentry.  A page number never stands alone on
-% a line: it is tied to the word before it, and the index is set ragged right
-% (its columns are narrow) rather than with stretched spaces.  An entry that
-% takes two lines is not broken between columns either.
-\renewcommand\subitem{\par\nobreak\hangindent 40\p@ \hspace*{20\p@}}
-\AddToHook{env/sphinxtheindex/begin}{\raggedright\interlinepenalty\@M
-  \let\book@hyperpage\hyperpage
-  \def\hyperpage#1{\ifhmode\unskip\nobreak\space\fi\book@hyperpage{#1}}}
-% The notes of a long table at the foot of the page where their row is, not
-% all held back until the table ends (Sphinx wraps every table in a
-% "savenotes" environment, right for a table that cannot break): after each
-% row of a longtable, the notes its cells have saved go to the foot.
-\def\book@rownotes{\ifvoid\FNH@notes\else
-  \begingroup\let\@makefntext\@empty\let\@finalstrut\@gobble\let\rule\@gobbletwo
-  \FNH@H@@footnotetext{\unvbox\FNH@notes}\endgroup
-  \global\setbox\FNH@notes\box\voidb@x\fi}
-\let\book@globalstyle\sphinxthistablewithglobalstyle
-\def\sphinxthistablewithglobalstyle{\book@globalstyle
-  \ifspx@longtable
-    \let\book@hline\sphinxhline\let\book@bottomrule\sphinxbottomrule
-    \def\sphinxhline{\noalign{\book@rownotes}\book@hline}%
-    \def\sphinxbottomrule{\noalign{\book@rownotes}\book@bottomrule}%
-  \fi}
-\makeatother
-% Paragraph numbers in the outer margin, as in the HTML: docs/_ext/paranumbers.py.
-\newcommand{\bookparagraph}[1]{\marginpar{\leavevmode\footnotesize\textcolor{gray}{\P#1}}}
-% Replaced by docs/_ext/bookcitation.py with citations in several styles.
-\providecommand{\BOOKHOWTOCITE}{$author. \textit{$title}. $edition.
-  $publisher, $year. \url{$url}.}
-""").substitute(_LATEX_VALUES)
-
-# The title page (recto) and the copyright page (verso).
-_LATEX_TITLE = Template(r"""
-\frontmatter\setcounter{secnumdepth}{-1}
-\begin{titlepage}
-  \centering
-  \vspace*{0.12\textheight}
-  {\Huge\bfseries $title\par}
-  \vspace{1.5em}
-  {\Large\itshape $subtitle\par}
-  \vfill
-  {\Large $author\par}
-  \vfill
-  {\large $edition\par}
-  \vspace{0.5em}
-  {\large $date\par}
-\end{titlepage}
-\thispagestyle{empty}
-\vspace*{\fill}
-\begin{flushleft}\small
-\textbf{$title}\\
-$edition, $date.\\
-Published by $publisher.\\
-Read, download and cite online: \url{$url}\par
-\medskip
-\textcopyright\ $year $author.
-This work is licensed under the Creative Commons Attribution-ShareAlike 4.0
-International licence ($licence): \url{$licence_url}.\par
-\medskip
-\textbf{How to cite this book}\par
-\BOOKHOWTOCITE
-\end{flushleft}
-\cleardoublepage
-""").substitute(_LATEX_VALUES)
+_LATEX_PACKAGES = ["bookpage", "booknotes", "bookindex", "booktables", "bookfront"]
+latex_additional_files = [f"docs/_latex/{name}.sty" for name in _LATEX_PACKAGES]
+_LATEX_PREAMBLE = latex_macros(
+    text=dict(
+        title=BOOK["title"],
+        subtitle=BOOK["subtitle"],
+        shorttitle=BOOK["short_title"],
+        author=author,
+        publisher=BOOK["publisher"],
+        edition=f"{BOOK['edition']}, version {BOOK['version']}",
+        date=BOOK["date_long"],
+        year=BOOK["year"],
+        licence=BOOK["licence"],
+        subject=BOOK["subject"],
+        keywords=", ".join(BOOK["keywords"]),
+    ),
+    urls=dict(url=BOOK["base_url"], licenceurl=BOOK["licence_url"]),
+) + "".join(f"\\usepackage{{{name}}}\n" for name in _LATEX_PACKAGES)
+_LATEX_TITLE = r"\BOOKtitlepage"
 
 latex_elements = {
     # A4 by default; US letter with --define latex_elements.papersize=letterpaper
@@ -405,7 +243,7 @@ epub_description = (
 )
 # The package's identifier: a UUID derived from the canonical URL and the
 # version, the same for every build of one edition, another for the next.
-# epub_uid is only the XML id that points at it (docs/_ext/epubaccess.py
+# epub_uid is only the XML id that points at it (docs/_ext/book/epub/epubaccess.py
 # writes the identifier into the NCX as well).
 epub_identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{BOOK['base_url']}#version-{BOOK['version']}"))
 epub_uid = "BookIdentifier"
@@ -424,7 +262,7 @@ epub_exclude_files = [
     "_static/minus.png",
 ]
 # What the EPUB offers readers who do not see, or do not use a mouse
-# (EPUB Accessibility 1.1); docs/_ext/epubaccess.py writes it into the
+# (EPUB Accessibility 1.1); docs/_ext/book/epub/epubaccess.py writes it into the
 # package document, and the tests check it with DAISY Ace.
 epub_accessibility = {
     "accessMode": ["textual", "visual"],
@@ -452,7 +290,7 @@ epub_tocdepth = 3
 # -- Options for the book's own extensions (docs/_ext/) ----------------------
 
 # The registry of published anchors (scripts/anchors.py): moved anchors are
-# redirected from the page where they were published (docs/_ext/redirects.py).
+# redirected from the page where they were published (docs/_ext/book/citing/redirects.py).
 book_anchors_file = "anchors.json"  # relative to this file
 
 # -- Options for sphinxcontrib-bibtex ----------------------------------------
@@ -464,12 +302,12 @@ book_anchors_file = "anchors.json"  # relative to this file
 # whichever folder the book is built in (reproducible builds).
 bibtex_bibfiles = ["references.bib"]
 bibtex_encoding = "utf-8"
-# docs/_ext/bibstyle.py: "bookfoot" for :footcite: notes (the chapters cite
-# with the :note: role, docs/_ext/notes.py), "bookfull" (with the
+# docs/_ext/book/notes/bibstyle.py: "bookfoot" for :footcite: notes (the chapters cite
+# with the :note: role, docs/_ext/book/notes/notes.py), "bookfull" (with the
 # editors' notes on what is unverified) on the bibliography page.
 bibtex_default_style = "bookfoot"
 bibtex_reference_style = "author_year"
-# docs/_ext/bookcheck.py: every entry must be one these styles can format.
+# docs/_ext/book/notes/bookcheck.py: every entry must be one these styles can format.
 bookcheck_extra_styles = ["bookfull"]
 # Stable anchors for the bibliography page's entries: #ref-<key in lower case>.
 bibtex_cite_id = "ref-{key}"

@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = ROOT / "anchors.json"
 CITABLE = re.compile(r'<details class="cite-this" id="cite-[^"]+" data-label="([^"]+)"')
-# The permalink beside a heading (the ¶ readers copy); docs/_ext/labels.py
+# The permalink beside a heading (the ¶ readers copy); docs/_ext/book/core/labels.py
 # makes it the section's label.
 PERMALINK = re.compile(r'<a class="headerlink" href="#([^"]+)" title="Link to this heading">')
 

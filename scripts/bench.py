@@ -78,7 +78,7 @@ sys.path.insert(0, {ext!r})
 project = {title!r}
 author = {author!r}
 language = "en"
-extensions = ["sphinxcontrib.bibtex", "bibstyle"]
+extensions = ["sphinxcontrib.bibtex", "book.notes.bibstyle"]
 bibtex_bibfiles = [{bib!r}]
 bibtex_reference_style = "author_year"
 html_theme = "furo"

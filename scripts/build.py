@@ -352,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     work = out / "work"
     pdf = work / "latex" / book["pdf_name"]
     epub = work / "epub" / book["epub_name"]
-    # The HTML reads the section pages from the PDF (docs/_ext/pdfpages.py).
+    # The HTML reads the section pages from the PDF (docs/_ext/book/pdf/pdfpages.py).
     os.environ["BOOK_PDF"] = str(pdf)
     try:
         if args.target in ("all", "pdf"):

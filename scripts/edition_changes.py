@@ -77,7 +77,7 @@ def sections_of(site: Path) -> dict[str, Section]:
             heading = section.find(HEADINGS, recursive=False)
             if heading is None:
                 continue
-            # The labels: the section's own id (docs/_ext/labels.py puts the
+            # The labels: the section's own id (docs/_ext/book/core/labels.py puts the
             # label first) and the empty spans just before the heading.
             ids = [section.get("id")] + [span["id"] for span in heading.find_previous_siblings("span")
                                          if span.get("id") and not span.get_text(strip=True)][::-1]

@@ -105,7 +105,7 @@ def test_entry_missing_a_field_its_type_needs(tiny, snapshot):
     assert snapshot(tiny) == before
 
 
-# -- Dated events (docs/_ext/timeline.py) ------------------------------------------------
+# -- Dated events (docs/_ext/book/figures/timeline.py) ------------------------------------------------
 
 
 @pytest.mark.parametrize("written, expected", [

@@ -1,7 +1,7 @@
 """The bibliography as readers see it, in every edition, and the editors' notes in it.
 
 Each entry of references.bib may carry a ``note`` field, which the
-bibliography page prints as an "Editors' note" (docs/_ext/bibstyle.py): it
+bibliography page prints as an "Editors' note" (docs/_ext/book/notes/bibstyle.py): it
 is written for readers.  So it names another work in words, never by its
 citation key; it says calmly what the editors could and could not check,
 with no memo to the editors themselves and no word in capitals but an
@@ -155,7 +155,7 @@ def test_no_page_begins_with_the_tail_of_an_entry(book):
 
 
 def full_text(bibtex: str) -> str:
-    import bibstyle  # docs/_ext, on sys.path through conftest
+    from book.notes import bibstyle  # docs/_ext, on sys.path through conftest
     from pybtex.database import parse_string
 
     (entry,) = parse_string(bibtex, "bibtex").entries.values()

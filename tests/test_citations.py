@@ -16,7 +16,7 @@ from pybtex.database import parse_string
 from pypdf import PdfReader
 
 import citeprocjs
-from citeformats import STYLES
+from book.citing.citeformats import STYLES
 from conftest import ROOT, run_build
 from test_editions import CHAPTERS, html_pages, normalise, pdftotext, soup
 
@@ -370,7 +370,7 @@ def test_chapter_pages_carry_highwire_and_dublin_core_tags(book, widgets, number
     assert item["bookTitle"] == item["publicationTitle"] == identity["title"]
     assert item["publisher"] == identity["publisher"]
     assert item["url"] == f"{identity['base_url']}{docname}.html"
-    # The chapter's offprint (docs/_ext/offprints.py), what a reader shares.
+    # The chapter's offprint (docs/_ext/book/citing/offprints.py), what a reader shares.
     assert item["attachments"] == [f"{identity['base_url']}offprints/{docname}.pdf"]
     dc = {tag["name"]: tag["content"] for tag in page.head.select('meta[name^="DC."]')}
     assert dc["DC.title"] == item["title"] and dc["DC.date"] == identity["date_iso"]
@@ -505,7 +505,7 @@ def test_bibliography_lists_where_each_work_is_cited(book):
     for docname in CHAPTERS + ["introduction", "editorial-notes"]:
         page = soup(book.html / f"{docname}.html")
         for ref in page.select("a.footnote-reference, a.book-figure-note-ref"):
-            # A note (docs/_ext/notes.py), numbered or a figure's lettered one,
+            # A note (docs/_ext/book/notes/notes.py), numbered or a figure's lettered one,
             # names the works it cites in its classes.
             for key in [c.removeprefix("cites-") for c in ref["class"] if c.startswith("cites-")]:
                 section = ref.find_parent("section")

@@ -1,4 +1,4 @@
-"""docs/_ext/cslrender.py renders as citeproc-js does, on the cases where
+"""docs/_ext/book/notes/cslrender.py renders as citeproc-js does, on the cases where
 citeproc-py alone does not: punctuation inside closing quotes (en-US),
 quotes within quotes, straight quotes, Chicago's full given names."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 import citeprocjs
-import cslrender
+from book.notes import cslrender
 
 CHICAGO = "chicago-notes-bibliography-17th-edition"
 MLA = "modern-language-association"

@@ -1,4 +1,4 @@
-"""The editorial-note marker (docs/_ext/ednotes.py), on a tiny book.
+"""The editorial-note marker (docs/_ext/book/notes/ednotes.py), on a tiny book.
 
 tests/roots/test-ednotes marks one note twice, in two sections of a chapter;
 the note is on another page.  Each edition must link every mark to the note

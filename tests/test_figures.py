@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOT, run_build
 from test_editions import normalise, pdftotext, soup
-from timeline import format_date, scan_events
+from book.figures.timeline import format_date, scan_events
 
 FIGURES = {
     # figure name: (page, drawn file stem)
@@ -43,7 +43,7 @@ def test_figure_is_in_the_html_with_alt_text_and_an_svg(book, name):
     assert figure is not None, f"no figure {name} on {page}.html"
     img = figure.find("img")
     assert len(img.get("alt", "")) > 40, "the alt text does not describe the figure"
-    # The web edition defers the image (docs/_ext/lazyfigures.py): its address
+    # The web edition defers the image (docs/_ext/book/web/lazyfigures.py): its address
     # is in data-src, and a <noscript> copy carries it for readers without
     # JavaScript.
     src = img.get("data-src") or img["src"]
@@ -85,7 +85,7 @@ def test_maps_cite_their_sources(book):
     links = [a["href"] for a in figure.select("a.book-figure-note-ref")]
     assert len(links) >= 3, links
     for href in links:
-        # The figure's own notes, under its legend (docs/_ext/notes.py).
+        # The figure's own notes, under its legend (docs/_ext/book/notes/notes.py).
         note = figure.find(id=href.split("#", 1)[1])
         assert note is not None and note.find_parent("p", class_="book-figure-note") is not None, href
 
@@ -186,7 +186,7 @@ def test_new_event_appears_and_figures_redraw_only_when_their_inputs_change(time
         assert after[name] == before[name], name
 
     # The maps' code changes: the maps are drawn again, the timeline is not.
-    code = root / "docs" / "_ext" / "draw_maps.py"
+    code = root / "docs" / "_ext" / "book" / "figures" / "draw_maps.py"
     code.write_text(code.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert run_build(root, "html").returncode == 0
     again = generated(root)
@@ -255,11 +255,11 @@ def test_figures_are_lettered_in_the_books_sans(book):
 
 
 def test_figure_lettering_too_small_for_print_fails(tmp_path):
-    import bookfigures
+    from book.figures import render
 
-    matplotlib = bookfigures._matplotlib()
+    matplotlib = render._matplotlib()
     fig = matplotlib.pyplot.figure(figsize=(7.0, 1.0))
     fig.text(0.1, 0.5, "Too small to read in print", fontsize=5)
-    with pytest.raises(bookfigures.FigureError, match="Too small to read in print"):
-        bookfigures.save_reproducibly(fig, tmp_path / "small")
+    with pytest.raises(render.FigureError, match="Too small to read in print"):
+        render.save_reproducibly(fig, tmp_path / "small")
     assert not list(tmp_path.iterdir()), "a figure too small was written"

@@ -99,7 +99,7 @@ def pages_without_their_words(ind: Path, pdf: Path, pages) -> list[str]:
 def test_every_page_an_entry_gives_shows_its_words(edition):
     wrong = pages_without_their_words(ind_of(edition), edition.pdf, pages_of(edition))
     assert not wrong, (f"{edition.name}: index entries that give a page without their words (index the word "
-                       "where it stands, docs/_ext/bookindex.py):\n" + "\n".join(wrong))
+                       "where it stands, docs/_ext/book/core/bookindex.py):\n" + "\n".join(wrong))
 
 
 def one_subject_twice(ind: Path) -> list[str]:

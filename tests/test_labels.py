@@ -1,4 +1,4 @@
-"""Labels are the anchors people cite (docs/_ext/labels.py, scripts/anchors.py).
+"""Labels are the anchors people cite (docs/_ext/book/core/labels.py, scripts/anchors.py).
 
 Every heading's permalink (the ¶ beside it, which readers copy) is the label
 written above the heading in the source, not an id made from its title; the

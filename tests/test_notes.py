@@ -1,4 +1,4 @@
-"""The notes (docs/_ext/notes.py), on the built editions.
+"""The notes (docs/_ext/book/notes/notes.py), on the built editions.
 
 Checked on a small book made for it (tests/roots/test-notes: two chapters,
 full and short notes, several sources in one note, each kind of locator) and
@@ -35,8 +35,8 @@ from pybtex.database import parse_file
 
 from conftest import ROOT, build_test_root, copy_sources, run_build
 
-import bibcsl  # docs/_ext, on sys.path through conftest
-import notes
+from book.notes import bibcsl  # docs/_ext, on sys.path through conftest
+from book.notes import notes
 
 ROOTS = ROOT / "tests" / "roots"
 LOCALE = Path(citeproc.__file__).resolve().parent / "data" / "locales" / "locales-en-US.xml"

@@ -1,6 +1,6 @@
 """Chapter offprints: each chapter as its own PDF, its pages the book's.
 
-Each chapter's offprint (docs/_ext/offprints.py) is a first page that says
+Each chapter's offprint (docs/_ext/book/citing/offprints.py) is a first page that says
 which book, edition and pages it is and how to cite it, then the book PDF's
 own pages of the chapter, unchanged; the chapter's page links to it, and
 its citation_pdf_url points to it.

@@ -3,7 +3,7 @@
 Read with poppler's ``pdftotext -bbox``, which gives every word of the PDF
 with its box, as a reader's PDF software lays it out.  The
 page's layout (paper, text block, margins, running head and foot) is the one
-LaTeX used, which conf.py's preamble writes into the LaTeX log.
+LaTeX used, which docs/_latex/bookpage.sty writes into the LaTeX log.
 
 Every test runs on the A4 PDF of the book and on the US-letter PDF that the
 README offers (built once in the test session with the README's command).
@@ -92,7 +92,7 @@ def layout(log: Path) -> dict[str, float]:
     """The page layout LaTeX used, in PDF points (bp), from the log."""
     text = log.read_text(encoding="utf-8", errors="replace")
     match = re.search(r"BOOK LAYOUT: (.*?)\.\n", text, re.S)
-    assert match, f"{log} has no BOOK LAYOUT line (conf.py's preamble writes it)"
+    assert match, f"{log} has no BOOK LAYOUT line (docs/_latex/bookpage.sty writes it)"
     pairs = re.findall(r"(\w+)=(-?[\d.]+)pt", match[1].replace("\n", ""))
     return {key: float(value) * PT_TO_BP for key, value in pairs}
 
@@ -257,7 +257,7 @@ def test_the_latex_log_check_fails_on_an_overfull_box(log, fails):
 
 # What a note mark may be made of: numbers, the separating commas, the
 # page of a note cited again, "3 (p. 1)", and the editorial mark "ed."
-# (docs/_ext/ednotes.py).
+# (docs/_ext/book/notes/ednotes.py).
 MARK_TEXT = re.compile(r"^(ed\.|\(p\.|\d)[\d,()ed.]*$")
 ONE_MARK = re.compile(r"^(?:ed\.|(\d+)(?: ?\(p\. ?\d+\))?)$")
 
@@ -326,7 +326,7 @@ def test_only_a_note_cited_again_points_to_its_page(edition):
     """A mark prints its note's page ("3 (p. 1)") only for a note printed
     before, at an earlier mark; the first mark of a note has its note on
     its own page.  (A mark in a figure's caption or legend is a letter, its
-    note under the figure: docs/_ext/notes.py.)"""
+    note under the figure: docs/_ext/book/notes/notes.py.)"""
     seen: set[str] = set()
     checked, problems = 0, []
     for page in pages_of(edition):
@@ -420,7 +420,7 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 def test_no_line_parts_a_day_from_its_month_or_a_sign_from_its_number(edition):
     """A day and its month ("7 November", "November 7"), a section's number
     and the paragraph after it ("§1.3 ¶2") and a sign and its number
-    ("¶ 2") stay on one line (docs/_ext/linebreaks.py)."""
+    ("¶ 2") stay on one line (docs/_ext/book/pdf/linebreaks.py)."""
     checked, problems = 0, []
     for page, last_word, first_word in line_breaks(edition):
         checked += 1
@@ -452,7 +452,7 @@ def test_no_domain_name_is_hyphenated(edition):
 
 def test_no_url_breaks_after_its_scheme(edition):
     """No line ends with a URL's scheme ("https:", "https://"): the address
-    breaks after its host, or before a dot of the host (docs/_ext/linebreaks.py)."""
+    breaks after its host, or before a dot of the host (docs/_ext/book/pdf/linebreaks.py)."""
     checked, problems = 0, []
     for page, last_word, first_word in line_breaks(edition):
         last, first = last_word.text, first_word.text

@@ -298,7 +298,7 @@ def test_citations_name_the_editions_own_url(published, folder, version):
 
 
 def heading_of(soup, label):
-    """The heading of the section labelled *label* (its first id, docs/_ext/labels.py)."""
+    """The heading of the section labelled *label* (its first id, docs/_ext/book/core/labels.py)."""
     return soup.find("section", id=label).find(re.compile(r"^h[1-6]$"), recursive=False)
 
 
@@ -309,7 +309,7 @@ def test_older_edition_links_to_the_same_section_in_the_latest(published):
     assert banner.find("a", string=re.compile("this page in the latest"))["href"] == "../one.html"
     links = {}
     for heading in soup.select("section > h2"):
-        label = heading.parent["id"]  # a section's first id is its label (docs/_ext/labels.py)
+        label = heading.parent["id"]  # a section's first id is its label (docs/_ext/book/core/labels.py)
         row = heading.find_next_sibling("p", class_="book-edition-section")
         links[label] = [a["href"] for a in row.find_all("a")]
     # The moved section: to its new page, by anchors.json's redirect.
@@ -525,7 +525,7 @@ def test_the_pdf_lists_what_changed_since_the_previous_edition(published):
 
 def test_a_version_that_changes_no_section_says_so_in_the_pdf():
     """A version cut for the build's sake (2.1 after 2.0) lists no empty kinds."""
-    import editionchanges
+    from book.editions import editionchanges
     previous = {"version": "2.0", "name": "Second edition", "date": "2026-11-28"}
     latex = editionchanges.appendix(previous, {"Added": [], "Changed": [], "Moved": [], "Retired": []})
     text = re.sub(r"\s+", " ", latex)

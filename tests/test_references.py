@@ -7,7 +7,7 @@ lower-case letter, a name with its particle ("al-Faisal") or a brand
 biber) keeps the case of a whole word only when the word is one brace group:
 from ``al-{Faisal}`` pandoc's citeproc prints "Al-Faisal", from
 ``{al-Faisal}`` "al-Faisal".  The book's own processor (citeproc-py, through
-docs/_ext/bibcsl.py) and citeproc-js must print it as written too.
+docs/_ext/book/notes/bibcsl.py) and citeproc-js must print it as written too.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pybtex.database import parse_file
 from conftest import ROOT
 from test_notes import citeproc_js, visible
 
-import bibcsl  # docs/_ext, on sys.path through conftest
-import notes
+from book.notes import bibcsl  # docs/_ext, on sys.path through conftest
+from book.notes import notes
 
 # The fields a note or a bibliography may print in title case.
 TITLE_FIELDS = ("title", "booktitle", "journaltitle", "journal", "howpublished", "series", "maintitle")

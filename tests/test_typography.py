@@ -176,10 +176,10 @@ A paragraph before the heading. %(filler)s
 
 
 def layout_line() -> str:
-    """conf.py's preamble line that writes the page's layout into the log."""
-    conf = (ROOT / "conf.py").read_text(encoding="utf-8")
+    """the preamble line (docs/_latex/bookpage.sty) that writes the page's layout into the log."""
+    conf = (ROOT / "docs" / "_latex" / "bookpage.sty").read_text(encoding="utf-8")
     match = re.search(r"^\\AtBeginDocument\{\\typeout\{BOOK LAYOUT:.*?\}\}$", conf, re.S | re.M)
-    assert match, "conf.py's preamble no longer writes BOOK LAYOUT into the log"
+    assert match, "docs/_latex/bookpage.sty no longer writes BOOK LAYOUT into the log"
     return match.group(0)
 
 

@@ -18,10 +18,10 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from booksections import Section, book_of, labelled_sections
-from citeformats import FORMATS, section_citations
-from offprints import offprint_uri
-from pdfpages import pages_of
+from ..core.booksections import Section, book_of, labelled_sections
+from .citeformats import FORMATS, section_citations
+from .offprints import offprint_uri
+from ..pdf.pdfpages import pages_of
 
 def format_rows(citations: dict[str, tuple[str, bool]], prefix: str, buttons: bool = True) -> str:
     """One block per format, each with its copy button (none in the EPUB)."""
@@ -130,6 +130,6 @@ def _add_controls(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("pdfpages")
+    app.setup_extension("book.pdf.pdfpages")
     app.connect("doctree-resolved", _add_controls)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,6 +1,6 @@
 """references.bib entries as CSL-JSON items, for citeproc-py.
 
-references.bib stays the book's one database.  The notes (docs/_ext/notes.py)
+references.bib stays the book's one database.  The notes (docs/_ext/book/notes/notes.py)
 render its entries with a CSL style; this module turns each pybtex entry (as
 sphinxcontrib-bibtex parsed it) into the CSL-JSON item a CSL processor reads:
 authors and editors, titles, container, publisher and place, date, volume,

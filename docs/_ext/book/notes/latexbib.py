@@ -68,7 +68,7 @@ class SeparateFootnoteMarks(SphinxPostTransform):
     def is_mark(node: nodes.Node) -> bool:
         if isinstance(node, (nodes.footnote_reference, footnotemark)):
             return True
-        # An editorial-note mark ("ed.", docs/_ext/ednotes.py) is a mark too.
+        # An editorial-note mark ("ed.", docs/_ext/book/notes/ednotes.py) is a mark too.
         if isinstance(node, nodes.reference) and "ednote-mark" in node["classes"]:
             return True
         # A note set where its mark stands (inside a paragraph, a caption...),

@@ -1,7 +1,7 @@
 """Where each work is cited: back-links from the bibliography to the sections.
 
 At read time, which labelled section of which chapter cites which
-``references.bib`` key (a ``:note:`` of docs/_ext/notes.py, or ``:footcite:``), and the table-of-contents anchor of
+``references.bib`` key (a ``:note:`` of docs/_ext/book/notes/notes.py, or ``:footcite:``), and the table-of-contents anchor of
 every labelled section (for its number); both are kept in the environment,
 purged and merged per document so that parallel reads (``-j auto``) agree.
 Then after each entry of the bibliography page, "Cited in:" links to every
@@ -15,8 +15,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from booksections import is_top
-from pdfpages import pages_of
+from ..core.booksections import is_top
+from ..pdf.pdfpages import pages_of
 
 
 def _collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -36,7 +36,7 @@ def _collect(app: Sphinx, doctree: nodes.document) -> None:
         if refid.startswith("footcite-"):
             keys = [refid.removeprefix("footcite-")]
         else:
-            # A note of docs/_ext/notes.py: the keys of all its sources.
+            # A note of docs/_ext/book/notes/notes.py: the keys of all its sources.
             keys = [key.lower() for key in ref.get("book_keys", [])]
         if not keys:
             continue
@@ -133,7 +133,7 @@ def _record_anchors(app: Sphinx, doctree: nodes.document) -> None:
         del store[key]
     for section in doctree.findall(nodes.section):
         anchor = "" if is_top(section) else "#" + section["ids"][0]
-        # The label is the first id (docs/_ext/labels.py); the others too.
+        # The label is the first id (docs/_ext/book/core/labels.py); the others too.
         for i in section["ids"]:
             store[(env.docname, i)] = anchor
 
@@ -145,7 +145,7 @@ def _add_back_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("pdfpages")
+    app.setup_extension("book.pdf.pdfpages")
     app.connect("doctree-read", _collect)
     app.connect("doctree-read", _record_anchors)
     app.connect("env-purge-doc", _purge)

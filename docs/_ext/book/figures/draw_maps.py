@@ -326,6 +326,6 @@ def draw_blocs(fig_path_stem: Path) -> list[Path]:
 
 
 def _save(fig, stem: Path) -> list[Path]:
-    from bookfigures import save_reproducibly
+    from .render import save_reproducibly
 
     return save_reproducibly(fig, stem)

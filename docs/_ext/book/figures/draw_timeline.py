@@ -37,7 +37,7 @@ def draw(stem: Path, events: list[dict]):
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from bookfigures import save_reproducibly
+    from .render import save_reproducibly
 
     fig, ax = plt.subplots(figsize=(7.0, 2.3))
     fig.patch.set_facecolor("white")

@@ -12,9 +12,9 @@ import html
 
 from sphinx.application import Sphinx
 
-from booksections import Section, book_of, pdf_url
-from offprints import offprint_uri
-from pdfpages import chapter_end, pages_of
+from ..core.booksections import Section, book_of, pdf_url
+from .offprints import offprint_uri
+from ..pdf.pdfpages import chapter_end, pages_of
 
 
 def _meta(name: str, content: str, attr: str = "name") -> str:
@@ -97,6 +97,6 @@ def _chapter_pages(env, docname: str, pages: dict[str, str]) -> tuple[str, str] 
 
 
 def setup(app: Sphinx) -> dict:
-    app.setup_extension("pdfpages")
+    app.setup_extension("book.pdf.pdfpages")
     app.connect("html-page-context", _page_context)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,8 +16,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from citebox import format_rows
-from citeformats import STYLES, book_citations, csl_item, render_csl
+from .citebox import format_rows
+from .citeformats import STYLES, book_citations, csl_item, render_csl
 
 
 class BookCitationDirective(SphinxDirective):

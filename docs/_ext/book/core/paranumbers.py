@@ -13,7 +13,7 @@ from __future__ import annotations
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from booksections import labelled_sections
+from .booksections import labelled_sections
 
 
 def _number_paragraphs(app: Sphinx, section: nodes.section, label: str, number: str) -> None:

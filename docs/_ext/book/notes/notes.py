@@ -31,7 +31,7 @@ full, later ones short).  The figure then floats in the PDF with its notes,
 and the chapter's numbered notes keep their order on the page.
 
 Each mark keeps the keys of its sources (``book_keys``), which the
-bibliography's "cited in" links read (docs/_ext/wherecited.py).
+bibliography's "cited in" links read (docs/_ext/book/notes/wherecited.py).
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-import bibcsl
-import cslrender
+from . import bibcsl
+from . import cslrender
 from citeproc import model as _csl_model
 from citeproc import string as _csl_string
 

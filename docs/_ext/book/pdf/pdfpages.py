@@ -18,7 +18,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
 
-from booksections import labelled_sections
+from ..core.booksections import labelled_sections
 
 
 def read_pdf_pages(path: str | None) -> dict[str, str]:
