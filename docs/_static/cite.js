@@ -1,4 +1,4 @@
-/* "Cite this section" (docs/_ext/citebox.py), loaded when a reader first
+/* "Cite this section" (docs/_ext/book/citing/citebox.py), loaded when a reader first
    opens a control: fetches every citation format of the page's sections
    (_static/cite/<page>.js), shows each with a copy button, and puts a
    citation's text on the clipboard when its button is pressed. */
