@@ -63,9 +63,10 @@ bench: setup-bench
 
 # Two commits: the edition (its name and version in conf.py and CITATION.cff),
 # then its record in editions.json.  See README, "Editions".
+# VERSION and NAME reach the script through the environment (make exports the
+# variables given on its command line), never spliced into the shell.
 edition: setup
-	@test -n "$(VERSION)" -a -n "$(NAME)" || { echo 'usage: make edition VERSION=2.0 NAME="Second edition"' >&2; exit 2; }
-	@$(PYTHON) scripts/editions.py cut "$(VERSION)" "$(NAME)"
+	@$(PYTHON) scripts/editions.py cut
 
 clean:
 	rm -rf _build

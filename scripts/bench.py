@@ -7,9 +7,11 @@ Prints, for a copy of the sources in a temporary folder:
   - a cold build of each edition (PDF, EPUB, HTML), each from nothing;
   - an HTML rebuild with nothing changed;
   - an HTML rebuild after touching one chapter;
-  - in a clone of the repository, the site with every published edition
-    (editions.json): cold, again with nothing changed, and after cutting one
-    more edition (which builds only it and the latest);
+  - published editions, in clones of the repository: cold `make` with the
+    recorded editions and with 30 (their archives), each as a ratio to cold
+    `make` of the same book with none (target: 1.2); cutting one more
+    edition (target: one edition's build); Read the Docs' build of the latest
+    (target: one build plus copying);
 against the targets the project sets for a 2-core machine.  Then:
   - the PDF's typesetting: the overfull and underfull boxes in its LaTeX log
     (the build fails on an overfull one; underfull lines are loose);
@@ -287,36 +289,116 @@ def box_counts(root: Path) -> None:
         print(f"  {kind.lower()} \\{box}box: {number}")
 
 
+EDITION_TARGETS = {"ratio, recorded editions": 1.2, "ratio, 30 editions": 1.2}
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
+               GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env).stdout
+
+
+def _make_all(repo: Path) -> float:
+    """Seconds of a cold `make` (scripts/build.py all) in *repo*, with its own scripts."""
+    shutil.rmtree(repo / "_build", ignore_errors=True)
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(repo / "scripts" / "build.py"), "all", "--root", str(repo)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"bench: the build in {repo} failed:\n{result.stdout}{result.stderr}")
+    return time.monotonic() - started
+
+
+def _without_editions(clone: Path, dest: Path) -> Path:
+    """The same book in a repository of its own that has published nothing."""
+    shutil.copytree(clone, dest, ignore=shutil.ignore_patterns(".git", "_build", "editions", "editions.json"))
+    _git(dest, "init", "-q", "-b", "main")
+    _git(dest, "add", "-A")
+    _git(dest, "commit", "-q", "-m", "The book, with no edition published")
+    return dest
+
+
+def _with_editions(clone: Path, dest: Path, count: int) -> Path:
+    """A clone whose record holds *count* editions: the real ones, then copies
+    of their archives (in turn) under later versions, each with a commit of
+    its own and a manifest and digest of its own, as a cut would record them."""
+    import edition_record
+    shutil.copytree(clone, dest, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    recorded = edition_record.load(dest)
+    real = list(recorded)
+    while len(recorded) < count:
+        last = recorded[-1].key
+        version = f"{last[0]}.{last[1] + 1}"
+        _git(dest, "commit", "-q", "--allow-empty", "-m", f"bench: version {version}")
+        commit = _git(dest, "rev-parse", "HEAD").strip()
+        source = real[len(recorded) % len(real)]
+        folder = dest / "editions" / version
+        shutil.copytree(dest / "editions" / source.version, folder)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        manifest.update(version=version, name=edition_record.edition_name(version), commit=commit)
+        (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        import hashlib
+        digest = "sha256:" + hashlib.sha256((folder / "manifest.json").read_bytes()).hexdigest()
+        recorded.append(edition_record.Edition(version, manifest["name"], manifest["date"], commit, digest))
+    edition_record.save(dest, recorded)
+    _git(dest, "add", "-A")
+    _git(dest, "commit", "-q", "-m", f"bench: {count} editions recorded")
+    return dest
+
+
 def edition_times() -> None:
-    """Time the site of every published edition, in a clone of this repository:
-    cold, with nothing changed, and after cutting one more edition."""
-    import editions
-    with tempfile.TemporaryDirectory(prefix="book-bench-editions-") as tmp:
-        clone = Path(tmp) / "book"
-        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-        env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # each edition dates itself
-        try:
-            recorded = editions.load(clone)
-            rows = [(f"cold, {len(recorded)} edition(s) and the latest", timed(clone, "all"), None),
-                    ("HTML, nothing changed", timed(clone, "html"), TARGETS["HTML, nothing changed"])]
+    """What published editions cost, in clones of this repository: cold `make`
+    with the recorded editions and with 30, each against the same book with
+    none; cutting one more edition; and Read the Docs' build of the latest."""
+    import edition_record
+    rows = []
+    env_epoch = os.environ.pop("SOURCE_DATE_EPOCH", None)  # each repository dates itself
+    try:
+        with tempfile.TemporaryDirectory(prefix="book-bench-editions-") as tmp:
+            tmp = Path(tmp)
+            clone = tmp / "book"
+            subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+            recorded = edition_record.load(clone)
+            none = _make_all(_without_editions(clone, tmp / "none"))
+            rows.append(("cold make, no edition", none, None))
+            cold = _make_all(clone)
+            rows.append((f"cold make, {len(recorded)} recorded editions", cold, None))
+            rows.append(("  ratio to no edition", cold / none, EDITION_TARGETS["ratio, recorded editions"]))
+            thirty = _make_all(_with_editions(clone, tmp / "thirty", 30))
+            rows.append(("cold make, 30 editions", thirty, None))
+            rows.append(("  ratio to no edition", thirty / none, EDITION_TARGETS["ratio, 30 editions"]))
+            # Cutting one more edition: at most one edition's build (the book with none).
             last = recorded[-1].key if recorded else (0, 0)
             version = f"{last[0]}.{last[1] + 1}"
-            env = dict(os.environ, GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
-                       GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
             chapter = build.toctree_entries(clone, "Chapters")[0]
             with (clone / "docs" / f"{chapter}.rst").open("a", encoding="utf-8") as fh:
                 fh.write("\nA sentence added for the benchmark.\n")
-            subprocess.run(["git", "-C", str(clone), "commit", "-qam", "bench"], check=True, env=env)
-            subprocess.run([sys.executable, str(clone / "scripts" / "editions.py"), "--root", str(clone),
-                            "cut", version, editions.edition_name(version)], check=True, env=env, capture_output=True)
-            rows.append((f"adding edition {version}", timed(clone, "all"), None))
-        finally:
-            if env_epoch:
-                os.environ["SOURCE_DATE_EPOCH"] = env_epoch
-    print("Published editions (editions.json), seconds:")
-    for what, seconds, target in rows:
-        mark = "" if target is None else ("  ok" if seconds <= target else "  OVER")
-        print(f"  {what:32} {seconds:7.1f} {'' if target is None else f'{target:7.1f}'}{mark}")
+            _git(clone, "commit", "-qam", "bench")
+            started = time.monotonic()
+            cut_env = dict(os.environ, VERSION=version, NAME=edition_record.edition_name(version),
+                           GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@localhost",
+                           GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@localhost")
+            result = subprocess.run([sys.executable, str(clone / "scripts" / "editions.py"), "--root", str(clone), "cut"],
+                                    capture_output=True, text=True, env=cut_env)
+            if result.returncode != 0:
+                sys.exit(f"bench: cutting {version} failed:\n{result.stdout}{result.stderr}")
+            rows.append((f"cutting edition {version}", time.monotonic() - started, none))
+            # Read the Docs: a shallow clone, its history fetched, the build, the copy.
+            rtd = tmp / "rtd"
+            started = time.monotonic()
+            subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{clone}", str(rtd)], check=True)
+            subprocess.run(["git", "-C", str(rtd), "fetch", "-q", "--unshallow"], check=True)
+            build_seconds = _make_all(rtd)
+            shutil.copytree(rtd / "_build" / "html", tmp / "rtd-output")
+            rows.append(("Read the Docs build of the latest", time.monotonic() - started, none * 1.2))
+            rows.append(("  of which the build", build_seconds, None))
+    finally:
+        if env_epoch:
+            os.environ["SOURCE_DATE_EPOCH"] = env_epoch
+    print("Published editions (editions.json, editions/), seconds or ratio:")
+    for what, value, target in rows:
+        mark = "" if target is None else ("  ok" if value <= target else "  OVER")
+        print(f"  {what:38} {value:7.2f} {'' if target is None else f'{target:7.2f}'}{mark}")
 
 
 def build_times(root: Path) -> None:

@@ -31,6 +31,9 @@ import time
 import zipfile
 from pathlib import Path
 
+import edition_site
+from bookinfo import book_identity, source_date_epoch  # noqa: F401  (the tests use them from here)
+
 ROOT = Path(__file__).resolve().parent.parent
 # -n: every reference must resolve; -W: a warning is an error;
 # -j auto: read and write in parallel on every core; -q: only problems.
@@ -42,41 +45,6 @@ class BuildError(Exception):
 
 
 # -- Helpers -----------------------------------------------------------------
-
-
-def book_pathspec() -> list[str]:
-    import editions  # beside this script, like edition_site
-    return editions.book_pathspec()
-
-
-def source_date_epoch(root: Path) -> str:
-    """SOURCE_DATE_EPOCH: the environment's, else the last commit's time.
-
-    Outside a git checkout (a copy of the sources), the newest modification
-    time among the sources stands in, so a copy still builds reproducibly.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        out = subprocess.run(
-            # Only a change to the book dates it (editions.NOT_THE_BOOK): recording
-            # an edition, or a change to the tests alone, does not redate it.
-            ["git", "-C", str(root), "log", "-1", "--format=%ct", "--", *book_pathspec()],
-            capture_output=True, text=True, check=True,
-        ).stdout.strip()
-        if out:
-            return out
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    files = [root / "conf.py", root / "references.bib", *(root / "docs").rglob("*")]
-    return str(int(max(f.stat().st_mtime for f in files if f.is_file())))
-
-
-def book_identity(root: Path) -> dict:
-    """The BOOK dictionary of conf.py (file names of the editions)."""
-    namespace: dict = {"__file__": str(root / "conf.py")}
-    exec(compile((root / "conf.py").read_text(encoding="utf-8"), "conf.py", "exec"), namespace)
-    return namespace["BOOK"]
 
 
 def toctree_entries(root: Path, caption: str) -> list[str]:
@@ -319,7 +287,6 @@ def assemble_site(out: Path, html_dir: Path, downloads: list[Path], root: Path |
     for path in downloads:
         shutil.copy2(path, new / path.name)
     if root is not None:
-        import edition_site
         try:
             edition_site.add_editions(root, out, new)
         except edition_site.SiteError as exc:
@@ -341,8 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     out = (args.out or root / "_build").resolve()
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
-    import edition_site
     try:
+        edition_site.check(root)  # the record and the archives, before any build
         edition_site.mark_draft(root)  # sets or clears BOOK_DRAFT_AFTER for conf.py
     except edition_site.SiteError as exc:
         print(f"\nBUILD FAILED: {exc}", file=sys.stderr)

@@ -1,33 +1,24 @@
 """Every published edition in the site, beside the latest (scripts/build.py).
 
 The site's root holds the latest: the working tree's build.  Each edition
-recorded in editions.json is built from its own commit, with its own code and
-lock file, and served under ``<version>/`` with its own PDF and EPUB:
+recorded in editions.json is served under ``<version>/`` from its archive,
+``editions/<version>/site/`` (scripts/edition_archive.py), exactly as its cut
+built it, copied by hard links: no edition is built again, whatever their
+number.  The archive is checked against the record first (its manifest's
+digest, version and commit, and every file's sha256).
 
-- ``git archive <commit>`` into ``<out>/editions/<commit>/src``, built there
-  by that commit's own ``scripts/build.py all`` with SOURCE_DATE_EPOCH set to
-  the commit's time; with this virtual environment when its requirements.txt
-  is the same as the working tree's, else with its own in
-  ``<out>/editions/venv-<hash of its requirements.txt>/``;
-- kept in ``<out>/editions/<commit>/html`` (the cache: an edition is built
-  once; the commit, and the site URL it was built for, name it);
-- copied into the site by hard links, so that a build with nothing changed
-  costs a few milliseconds per edition.
+Around them, when the site is assembled:
 
-When the site is assembled, every page of every edition (the latest too)
-gets, outside the edition's own words and citations:
-
-- a line saying which edition it is, with its date, the other editions, and
-  when a newer edition exists, a link to the same page in the latest;
-- under each section's heading, a line of links: in an older edition, to the
-  same section in the latest (following anchors.json's redirects when it
-  moved) and to what changed in it since; in the latest, to the section in
-  each earlier edition and what changed since each;
-- and ``changes/<old>-<new>.html``, what changed between two editions
-  (scripts/edition_changes.py).
-
-An edition built before this existed (1.0) is annotated the same way, in
-the copy: its cached build, like its words and citations, stays as built.
+- the latest's pages get a line saying which edition they are, with the
+  other editions, and under each section's heading links to the section in
+  each earlier edition and to what changed since each;
+- ``changes/<old>-<new>.html``, what changed between two editions, for each
+  edition and the next and for each older one and the latest
+  (scripts/edition_changes.py), from the editions' ``sections.json``;
+- ``book-editions.js``, the index that every archived page reads to say that
+  a newer edition exists and to link each of its sections to the same section
+  in the latest and to what changed in it since (following anchors.json's
+  redirects when it moved); and ``editions.html``, the list of editions.
 """
 
 from __future__ import annotations
@@ -39,16 +30,17 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import bookinfo
+import edition_archive as archive
 import edition_changes
-import editions as record
+import edition_record as record
 
 
 class SiteError(Exception):
-    """An edition could not be built or placed; the message says why."""
+    """An edition could not be placed; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -61,73 +53,18 @@ class Shown:
     slug: str  # in the names of the changes pages: "1.0", or "latest" for a draft
 
 
-def git(root: Path, *args: str, binary: bool = False):
-    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=not binary)
-    if result.returncode != 0:
-        raise SiteError(f"git {' '.join(args)}: {result.stderr if not binary else result.stderr.decode()}".strip())
-    return result.stdout
-
-
 def is_git(root: Path) -> bool:
     return (root / ".git").exists() and shutil.which("git") is not None
 
 
-# -- Building an edition from its commit --------------------------------------------
-
-
-def python_for(root: Path, out: Path, src: Path) -> str:
-    """The Python to build *src* with: ours if its lock file is ours."""
-    theirs = (src / "requirements.txt").read_bytes()
-    if theirs == (root / "requirements.txt").read_bytes():
-        return sys.executable
-    venv = out / "editions" / f"venv-{hashlib.sha256(theirs).hexdigest()[:16]}"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        print(f"[editions] a virtual environment for another lock file: {venv}", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        result = subprocess.run([str(python), "-m", "pip", "install", "-q", "-r", str(src / "requirements.txt")])
-        if result.returncode != 0:
-            shutil.rmtree(venv, ignore_errors=True)
-            raise SiteError(f"pip could not install {src / 'requirements.txt'}")
-    return str(python)
-
-
-def build_edition(root: Path, out: Path, edition: record.Edition) -> Path:
-    """The built site of *edition*, from the cache or from its commit."""
-    cache = out / "editions" / edition.commit
-    site = cache / "html"
-    stamp = cache / "built.json"
-    # BOOK_EDITIONS_TARGET=html: HTML only (the tests); `make` builds all three.
-    target = os.environ.get("BOOK_EDITIONS_TARGET", "all")
-    wanted = {"commit": edition.commit, "site_url": os.environ.get("BOOK_BASE_URL", ""), "target": target}
-    if stamp.is_file() and json.loads(stamp.read_text(encoding="utf-8")) == wanted and site.is_dir():
-        return site
-    print(f"[editions] building version {edition.version} from commit {edition.commit[:7]}", flush=True)
-    if subprocess.run(["git", "-C", str(root), "cat-file", "-e", f"{edition.commit}^{{commit}}"],
-                      capture_output=True).returncode != 0:
-        shallow = git(root, "rev-parse", "--is-shallow-repository").strip() == "true"
-        raise SiteError(f"editions.json: version {edition.version}'s commit {edition.commit[:7]} is not in this clone"
-                        + (": it is a shallow clone; run `git fetch --unshallow` first" if shallow else ""))
-    shutil.rmtree(cache, ignore_errors=True)
-    src = cache / "src"
-    src.mkdir(parents=True)
-    archive = git(root, "archive", "--format=tar", edition.commit, binary=True)
-    subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
-    epoch = git(root, "show", "-s", "--format=%ct", edition.commit).strip()
-    env = dict(os.environ, SOURCE_DATE_EPOCH=epoch, BOOK_EDITION_BUILD=edition.version, BOOK_GIT_DIR=str(root))
-    env.pop("BOOK_PDF", None)
-    env.pop("BOOK_DRAFT_AFTER", None)
-    build_out = cache / "build"
-    result = subprocess.run(
-        [python_for(root, out, src), str(src / "scripts" / "build.py"), target, "--root", str(src), "--out", str(build_out)],
-        env=env,
-    )
-    if result.returncode != 0:
-        raise SiteError(f"edition {edition.version} (commit {edition.commit[:7]}) does not build")
-    os.replace(build_out / "html", site)
-    shutil.rmtree(build_out, ignore_errors=True)
-    stamp.write_text(json.dumps(wanted) + "\n", encoding="utf-8")
-    return site
+def recorded_editions(root: Path) -> list[record.Edition]:
+    """The record, checked: well formed, and nothing lost since an earlier commit."""
+    try:
+        editions = record.load(root)
+        record.check_history(root, editions)
+    except record.EditionError as exc:
+        raise SiteError(str(exc)) from None
+    return editions
 
 
 def cached_sections(built: Path, out: Path) -> dict:
@@ -156,27 +93,15 @@ def link_tree(source: Path, dest: Path) -> None:
 
 
 def rewrite(path: Path, text: str) -> None:
-    """Write a page anew (never through a hard link into the cache)."""
+    """Write a page anew (never through a hard link into the archive)."""
     path.unlink()
     path.write_text(text, encoding="utf-8")
 
 
-# -- The site --------------------------------------------------------------------------
+# -- The latest's pages ---------------------------------------------------------------
 
-STYLE = """<style>
-.book-edition{clear:both;margin:0 0 1rem;padding:.5rem .75rem;border:1px solid currentColor;border-radius:.25rem;font-size:.875rem}
-.book-edition p{margin:.25rem 0}
-.book-edition-section{font-size:.8125rem;margin:.25rem 0 .75rem}
-</style>
-"""
-ARTICLE = '<article role="main" id="furo-main-content">'
-# A section's heading, with the empty spans (labels) before it; a label that
-# is also the heading's slug is the section's own id.
-SECTION_HEADING = re.compile(r'<section id="([^"]+)">\s*((?:<span id="[^"]+"></span>)*)<h([1-6])\b.*?</h\3>', re.S)
-
-
-def ids_of(match: re.Match) -> list[str]:
-    return re.findall(r'id="([^"]+)"', match.group(2)) + [match.group(1)]
+# A place in the latest, "page.html#label": what book-editions.js may link to.
+PLACE = re.compile(r"[A-Za-z0-9_.-]+\.html(#[A-Za-z0-9_.:-]+)?")
 
 
 def latest_place(label: str, latest: dict, registry: dict) -> str | None:
@@ -187,77 +112,129 @@ def latest_place(label: str, latest: dict, registry: dict) -> str | None:
     return entry.get("redirect")
 
 
-def annotate(page: str, text: str, shown: Shown, everyone: list[Shown], sections: dict,
-             registry: dict, pairs: set) -> str:
-    """*text*, a page of edition *shown*, with the edition line and section links."""
-    up = "../" if shown.folder else ""
-    newest = everyone[-1]
-    is_latest = shown.slug == newest.slug
+def annotate_latest(text: str, shown: Shown, everyone: list[Shown], sections: dict) -> str:
+    """*text*, a page of the latest at the site's root, with the edition line and section links."""
     here = sections[shown.slug]
-    labels = [i for m in SECTION_HEADING.finditer(text) for i in ids_of(m) if i in here]
 
     def name(s: Shown) -> str:
         return "working draft" if s.slug == "latest" else s.version
 
     editions = " · ".join(
         (f"<strong>{html.escape(name(s))}</strong>" if s.slug == shown.slug
-         else f'<a href="{up}{s.folder}index.html">{html.escape(name(s))}</a>')
+         else f'<a href="{html.escape(s.folder)}index.html">{html.escape(name(s))}</a>')
         for s in everyone
     )
     changes = " · ".join(
-        f'<a href="{up}changes/{a.slug}-{b.slug}.html">{html.escape(a.slug)} → {html.escape(b.slug)}</a>'
+        f'<a href="changes/{html.escape(a.slug)}-{html.escape(b.slug)}.html">{html.escape(a.slug)} → {html.escape(b.slug)}</a>'
         for a, b in zip(everyone, everyone[1:])
     )
-    lines = [f"<p>You are reading the {html.escape(shown.name)}, version {html.escape(shown.version)}, "
-             f"{html.escape(shown.date_long)}{', the latest edition' if is_latest else ''}.</p>"]
     if shown.slug == "latest":
-        lines = [f"<p>You are reading a working draft after the {html.escape(shown.name)}, version "
+        first = (f"<p>You are reading a working draft after the {html.escape(shown.name)}, version "
                  f"{html.escape(shown.version)}: not a published edition, and its text may change. "
-                 "Cite a published edition.</p>"]
-    if not is_latest:
-        what = ("the latest working draft" if newest.slug == "latest"
-                else f"the latest edition, version {html.escape(newest.version)}")
-        places = [latest_place(label, sections[newest.slug], registry) for label in labels]
-        pages = {s.page for s in sections[newest.slug].values()}
-        target = next((p.split("#")[0] for p in places if p), page if page in pages else "index.html")
-        lines.append(f'<p>The text has changed since: <a href="{up}{target}">this page in {what}</a>.</p>'
-                     if newest.slug == "latest" else
-                     f'<p>A newer edition exists: <a href="{up}{target}">this page in {what}</a>.</p>')
-    lines.append(f"<p>Editions: {editions}.{' What changed: ' + changes + '.' if changes else ''}</p>")
+                 "Cite a published edition.</p>")
+    else:
+        first = (f"<p>You are reading the {html.escape(shown.name)}, version {html.escape(shown.version)}, "
+                 f"{html.escape(shown.date_long)}, the latest edition.</p>")
+    lines = [first, f"<p>Editions: {editions}.{' What changed: ' + changes + '.' if changes else ''}</p>"]
     banner = f'<aside class="book-edition" aria-label="Edition">{"".join(lines)}</aside>'
 
     def section_links(match: re.Match) -> str:
-        label = next((i for i in ids_of(match) if i in here), None)
+        label = next((i for i in archive.ids_of(match) if i in here), None)
         if label is None:
             return match.group(0)
         links = []
-        if not is_latest:
-            place = latest_place(label, sections[newest.slug], registry)
-            if place:
-                links.append(f'<a href="{up}{place}">This section in the '
-                             f'{"working draft" if newest.slug == "latest" else "latest edition"}</a>')
-            if (shown.slug, newest.slug) in pairs:
-                links.append(f'<a href="{up}changes/{shown.slug}-{newest.slug}.html#{label}">what changed in it since</a>')
-        else:
-            for older in everyone[:-1]:
-                if label in sections[older.slug]:
-                    links.append(
-                        f'<a href="{up}{older.folder}{sections[older.slug][label].page}#{label}">'
-                        f"version {html.escape(older.version)}</a> "
-                        f'(<a href="{up}changes/{older.slug}-{newest.slug}.html#{label}">what changed since</a>)'
-                    )
-            if links:
-                links[0] = "In earlier editions: " + links[0]
+        for older in everyone[:-1]:
+            if label in sections[older.slug]:
+                links.append(
+                    f'<a href="{html.escape(older.folder)}{html.escape(sections[older.slug][label].page)}#{html.escape(label)}">'
+                    f"version {html.escape(older.version)}</a> "
+                    f'(<a href="changes/{html.escape(older.slug)}-{html.escape(shown.slug)}.html#{html.escape(label)}">what changed since</a>)'
+                )
         if not links:
             return match.group(0)
+        links[0] = "In earlier editions: " + links[0]
         return match.group(0) + f'\n<p class="book-edition-section">{" · ".join(links)}</p>'
 
-    text = SECTION_HEADING.sub(section_links, text)
-    if ARTICLE in text:
-        text = text.replace(ARTICLE, ARTICLE + "\n" + banner, 1)
+    text = archive.SECTION_HEADING.sub(section_links, text)
+    if archive.ARTICLE in text:
+        text = text.replace(archive.ARTICLE, archive.ARTICLE + "\n" + banner, 1)
     elif "<body>" in text:
         text = text.replace("<body>", "<body>\n" + banner, 1)
-    return text.replace("</head>", STYLE + "</head>", 1)
+    return text.replace("</head>", archive.STYLE + "</head>", 1)
+
+
+# -- What every archived page reads -------------------------------------------------------
+
+BANNER_SCRIPT = Path(__file__).with_name("edition_banner.js")
+
+
+def json_for_script(value) -> str:
+    """JSON that can stand in a script: no '<', '>', '&' or line separators as such."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def index_script(everyone: list[Shown], sections: dict, registry: dict, pairs: set) -> str:
+    """book-editions.js: the record as the archived pages need it, then the code that reads it."""
+    newest = everyone[-1]
+    places = {}
+    labels = {label for s in everyone for label in sections[s.slug]}
+    for label in sorted(labels):
+        place = latest_place(label, sections[newest.slug], registry)
+        if place is None:
+            continue
+        if not PLACE.fullmatch(place):
+            raise SiteError(f"anchors.json: the redirect of {label!r}, {place!r}, is not a page of the book "
+                            "(write page.html#label)")
+        places[label] = place
+    data = {
+        "latest": {"version": newest.version, "name": newest.name, "draft": newest.slug == "latest",
+                   "slug": newest.slug},
+        "editions": [{"version": s.version, "name": s.name, "date": s.date_long} for s in everyone if s.folder],
+        "pages": sorted({s.page for s in sections[newest.slug].values()}),
+        "places": places,
+        "changes": sorted(f"{a}-{b}" for a, b in pairs),
+    }
+    return ("// The published editions, for every archived edition's pages (scripts/edition_site.py).\n"
+            f"window.BOOK_EDITIONS = {json_for_script(data)};\n" + BANNER_SCRIPT.read_text(encoding="utf-8"))
+
+
+def editions_page(everyone: list[Shown], pairs: set, downloads: dict) -> str:
+    """editions.html: every edition, its downloads, and what changed between them."""
+    rows = []
+    for s in everyone:
+        where = s.folder or ""
+        what = ("the working draft (not a published edition)" if s.slug == "latest"
+                else f"{html.escape(s.name)}, version {html.escape(s.version)}, {html.escape(s.date_long)}")
+        files = " · ".join(f'<a href="{html.escape(where + name)}">{label}</a>'
+                           for label, name in downloads.get(s.slug, []))
+        rows.append(f'<li><a href="{html.escape(where)}index.html">{what}</a>' + (f" ({files})" if files else "") + "</li>")
+    changes = [f'<li><a href="changes/{html.escape(a)}-{html.escape(b)}.html">{html.escape(a)} → {html.escape(b)}</a></li>'
+               for a, b in sorted(pairs, key=lambda p: (p[1] == "latest", p))]
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Every edition, and what changed between them</title>",
+        f"<style>{edition_changes.STYLE}</style>", "</head>", "<body>", "<main>",
+        "<h1>Every edition, and what changed between them</h1>",
+        "<p>A published edition never changes: each stays here as it was published, "
+        "under its own address, with its PDF and EPUB.</p>",
+        "<h2>Editions</h2>", "<ul>", *rows, "</ul>",
+        "<h2>What changed</h2>", "<ul>", *changes, "</ul>",
+        "</main>", "</body>", "</html>", "",
+    ])
+
+
+def download_files(site: Path) -> list[tuple[str, str]]:
+    """("PDF", name) and ("EPUB", name) of the downloads at the top of a built site."""
+    return [(path.suffix[1:].upper(), path.name) for suffix in (".pdf", ".epub")
+            for path in sorted(site.glob(f"*{suffix}"))]
+
+
+# -- The draft ----------------------------------------------------------------------------
 
 
 def draft_after(root: Path) -> record.Edition | None:
@@ -268,16 +245,27 @@ def draft_after(root: Path) -> record.Edition | None:
     """
     if os.environ.get("BOOK_EDITION_BUILD") or not is_git(root):
         return None
-    try:
-        recorded = record.load(root)
-    except record.EditionError as exc:
-        raise SiteError(str(exc)) from None
+    recorded = recorded_editions(root)
     if not recorded:
         return None
-    differs = subprocess.run(
-        ["git", "-C", str(root), "diff", "--quiet", recorded[-1].commit, "--", *record.book_pathspec()],
+    newest = recorded[-1]
+    # Changes not yet committed make a draft; so does a HEAD whose book is not
+    # the newest edition's, told by the digest its archive keeps (the
+    # edition's commit itself may be absent from a shallow clone).
+    uncommitted = subprocess.run(
+        ["git", "-C", str(root), "diff", "--quiet", "HEAD", "--", *record.book_pathspec()],
     ).returncode != 0
-    return recorded[-1] if differs else None
+    try:
+        kept = archive.manifest(root, newest).get("book") if newest.archive else None
+        head = record.book_digest(root, "HEAD")
+    except (OSError, ValueError, record.EditionError):
+        kept, head = None, ""
+    if kept is None:  # not archived yet: compare with the commit itself
+        differs = subprocess.run(
+            ["git", "-C", str(root), "diff", "--quiet", newest.commit, "--", *record.book_pathspec()],
+        ).returncode != 0
+        return newest if differs else None
+    return newest if uncommitted or kept != head else None
 
 
 def mark_draft(root: Path) -> None:
@@ -288,34 +276,49 @@ def mark_draft(root: Path) -> None:
         os.environ["BOOK_DRAFT_AFTER"] = newest.version
 
 
+# -- The site ----------------------------------------------------------------------------
+
+
+def check(root: Path) -> None:
+    """Before anything is built: the record, its history and every archive."""
+    if os.environ.get("BOOK_EDITION_BUILD") or not is_git(root):
+        return
+    for edition in recorded_editions(root):
+        try:
+            archive.verify(root, edition)
+        except record.EditionError as exc:
+            raise SiteError(str(exc)) from None
+
+
 def add_editions(root: Path, out: Path, site: Path) -> None:
     """Put every recorded edition into *site* (the new site, the latest at its root).
 
-    Does nothing outside a git checkout, or without editions.json, or when
+    Does nothing outside a git checkout, or without editions, or when
     building an edition itself (BOOK_EDITION_BUILD).
     """
     if os.environ.get("BOOK_EDITION_BUILD") or not is_git(root):
         return
-    try:
-        recorded = record.load(root)
-    except record.EditionError as exc:
-        raise SiteError(str(exc)) from None
+    recorded = recorded_editions(root)
     if not recorded:
         return
     newest = recorded[-1]
     draft = draft_after(root) is not None
     shown = [Shown(e.version, e.name, e.date_long, f"{e.version}/", e.version) for e in recorded]
-    # The root: the working draft (after the newest edition), or the newest edition again.
-    latest = (Shown(newest.version, newest.name, _identity(root)["date_long"], "", "latest") if draft
+    latest = (Shown(newest.version, newest.name, bookinfo.book_identity(root)["date_long"], "", "latest") if draft
               else Shown(newest.version, newest.name, newest.date_long, "", newest.version))
     everyone = shown + [latest] if draft else shown
     sections = {"latest": cached_sections(site, out)} if draft else {}
+    downloads = {}
     for edition, entry in zip(recorded, shown):
-        built = build_edition(root, out, edition)
-        sections[entry.slug] = cached_sections(built, out)
+        try:
+            archived = archive.verify(root, edition)
+        except record.EditionError as exc:
+            raise SiteError(str(exc)) from None
+        sections[entry.slug] = archive.sections(root, edition)
         if (site / entry.version).exists():
             raise SiteError(f"the site already has a folder {entry.version}/: an edition's version must not be a page's name")
-        link_tree(built, site / entry.version)
+        link_tree(archived, site / entry.version)
+        downloads[entry.slug] = download_files(archived)
     registry = json.loads((root / "anchors.json").read_text(encoding="utf-8")) if (root / "anchors.json").is_file() else {}
     newest_sections = sections[everyone[-1].slug]
     lost = []
@@ -345,13 +348,10 @@ def add_editions(root: Path, out: Path, site: Path) -> None:
             kept.parent.mkdir(parents=True, exist_ok=True)
             kept.write_text(page, encoding="utf-8")
         shutil.copy2(kept, site / "changes" / f"{a}-{b}.html")
-    for entry in everyone if draft else [*everyone, latest]:
-        folder = site / entry.folder if entry.folder else site
-        for path in sorted(folder.glob("*.html")):
-            text = path.read_text(encoding="utf-8")
-            rewrite(path, annotate(path.name, text, entry, everyone, sections, registry, pairs))
-
-
-def _identity(root: Path) -> dict:
-    import build
-    return build.book_identity(root)
+    (site / archive.INDEX_SCRIPT).write_text(index_script(everyone, sections, registry, pairs), encoding="utf-8")
+    downloads.setdefault(everyone[-1].slug, download_files(site))
+    (site / archive.EDITIONS_PAGE).write_text(editions_page(everyone, pairs, downloads), encoding="utf-8")
+    for path in sorted(site.glob("*.html")):
+        if path.name == archive.EDITIONS_PAGE:
+            continue
+        rewrite(path, annotate_latest(path.read_text(encoding="utf-8"), everyone[-1], everyone, sections))

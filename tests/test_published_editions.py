@@ -3,15 +3,16 @@
 Between version 1.0 and 2.0 of the fixture book one section changes, one
 paragraph is only reworded, one section moves to the other chapter (with a
 redirect in anchors.json), and one is added.  The site built from it must
-serve both editions, each with its own citations, a banner in the older
-one, a changes page with a word-level diff of each changed section, and an
-old edition rebuilt from its commit must come out byte for byte the same.
-HTML only (BOOK_EDITIONS_TARGET=html), to keep it fast.
+serve both editions from their archives (editions/<version>/, made when each
+was cut), each with its own citations, a banner in the older one, a changes
+page with a word-level diff of each changed section; and an archive must
+hold, byte for byte, what its cut built, and be served unchanged without its
+commit ever being built again.  HTML only (BOOK_EDITIONS_TARGET=html), to
+keep it fast.
 """
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import re
@@ -160,12 +161,20 @@ def write_pages(repo: Path, one: str, two: str) -> None:
     (repo / "docs" / "two.rst").write_text(two, encoding="utf-8")
 
 
-def cut(repo: Path, version: str, name: str) -> None:
+def run_cut(repo: Path, version: str, name: str) -> subprocess.CompletedProcess:
+    """scripts/editions.py cut as `make edition` runs it: VERSION and NAME in the environment."""
     env = dict(os.environ, GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="test@example.org",
-               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org")
-    result = subprocess.run([sys.executable, str(repo / "scripts" / "editions.py"), "--root", str(repo), "cut", version, name],
-                            capture_output=True, text=True, env=env)
-    assert result.returncode == 0, result.stderr
+               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="test@example.org",
+               VERSION=version, NAME=name, BOOK_BASE_URL=SITE_URL, BOOK_EDITIONS_TARGET="html")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    env.setdefault("SPHINXOPTS", "-n -W -j auto -q")
+    return subprocess.run([sys.executable, str(repo / "scripts" / "editions.py"), "--root", str(repo), "cut"],
+                          capture_output=True, text=True, env=env)
+
+
+def cut(repo: Path, version: str, name: str) -> None:
+    result = run_cut(repo, version, name)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def build(repo: Path) -> subprocess.CompletedProcess:
@@ -183,9 +192,12 @@ def make_repo(path: Path) -> Path:
         old.unlink()
     shutil.copytree(ROOT / "scripts", repo / "scripts",
                     ignore=shutil.ignore_patterns("__pycache__", "lighthouse"))
-    for name in ("requirements.txt", "requirements.in", "CITATION.cff", ".readthedocs.yaml"):
+    for name in ("requirements.txt", "requirements.in", "CITATION.cff", ".readthedocs.yaml", "Makefile"):
         shutil.copy2(ROOT / name, repo / name)
-    (repo / ".gitignore").write_text("/_build/\n__pycache__/\n/docs/_generated/\n", encoding="utf-8")
+    (repo / ".gitignore").write_text("/_build/\n__pycache__/\n/docs/_generated/\n/.venv\n", encoding="utf-8")
+    # This virtual environment stands in for the one `make` would create
+    # (scripts/setup.sh finds it made from the same lock file).
+    (repo / ".venv").symlink_to(sys.prefix, target_is_directory=True)
     (repo / "anchors.json").write_text('{"anchors": {}}\n', encoding="utf-8")
     write_pages(repo, ONE_V1, TWO_V1)
     git(repo, "init", "-q", "-b", "main")
@@ -233,20 +245,76 @@ def test_cut_records_each_edition_with_its_commit(published):
 
 def test_cut_refuses_an_older_version_and_a_dirty_tree(published, tmp_path):
     repo = tmp_path / "copy"
-    shutil.copytree(published, repo, ignore=shutil.ignore_patterns("_build"))
-    script = [sys.executable, str(repo / "scripts" / "editions.py"), "--root", str(repo), "cut"]
-    result = subprocess.run([*script, "1.5", "Again"], capture_output=True, text=True)
+    shutil.copytree(published, repo, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    head = git(repo, "rev-parse", "HEAD")
+    result = run_cut(repo, "1.5", "Again")
     assert result.returncode != 0 and "not after the last edition, 2.0" in result.stderr
     # A version's name is its edition's (conf.py and the citations read the number from it).
     for version, name in (("2.1", "Bench edition"), ("2.1", "Third edition"), ("3.0", "Second edition")):
-        result = subprocess.run([*script, version, name], capture_output=True, text=True)
+        result = run_cut(repo, version, name)
         assert result.returncode != 0, (version, name)
         expected = "Second edition" if version == "2.1" else "Third edition"
         assert f'name it "{expected}"' in result.stderr, result.stderr
     (repo / "docs" / "one.rst").write_text(ONE_V1, encoding="utf-8")
-    result = subprocess.run([*script, "3.0", "Third edition"], capture_output=True, text=True)
+    result = run_cut(repo, "3.0", "Third edition")
     assert result.returncode != 0 and "uncommitted changes" in result.stderr
     assert [e["version"] for e in editions(repo)] == ["1.0", "2.0"]
+    assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_cut_refuses_untracked_sources_a_detached_head_and_shell_in_its_arguments(published, tmp_path):
+    """A chapter not added to git, a detached HEAD or another branch, and a
+    quote in VERSION or NAME: each refused, with HEAD and the record as they were."""
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    head, record = git(repo, "rev-parse", "HEAD"), (repo / "editions.json").read_bytes()
+
+    def unchanged():
+        assert git(repo, "rev-parse", "HEAD") == head
+        assert (repo / "editions.json").read_bytes() == record
+        assert not (repo / "editions" / "3.0").exists()
+        assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
+
+    (repo / "docs" / "three.rst").write_text(".. _three:\n\n=====\nThree\n=====\n\nNew.\n", encoding="utf-8")
+    result = run_cut(repo, "3.0", "Third edition")
+    assert result.returncode == 1 and "untracked files in the book: docs/three.rst" in result.stderr, result.stderr
+    unchanged()
+    (repo / "docs" / "three.rst").unlink()
+    git(repo, "checkout", "-q", "--detach")
+    result = run_cut(repo, "3.0", "Third edition")
+    assert result.returncode == 1 and "HEAD is detached" in result.stderr, result.stderr
+    unchanged()
+    git(repo, "checkout", "-q", "-b", "other")
+    result = run_cut(repo, "3.0", "Third edition")
+    assert result.returncode == 1 and "editions are cut from main" in result.stderr, result.stderr
+    git(repo, "checkout", "-q", "main")
+    unchanged()
+    # Through make, as a user types it: a quote in VERSION or NAME is only a
+    # wrong value, never a command (no file appears), and the exit is non-zero.
+    witness = tmp_path / "pwned"
+    for args in ([f'VERSION=3.0"; touch {witness}; "', "NAME=Third edition"],
+                 ["VERSION=3.0", f'NAME=Third edition"; touch {witness}; echo "'],
+                 ["VERSION=3.0"]):
+        result = subprocess.run(["make", "-C", str(repo), "--no-print-directory", "edition", *args],
+                                capture_output=True, text=True, env=dict(os.environ, SPHINXOPTS="-n -W -j auto -q"))
+        assert result.returncode != 0, (args, result.stdout, result.stderr)
+        assert not witness.exists(), args
+        unchanged()
+
+
+def test_a_cut_whose_build_fails_leaves_head_and_the_record_unchanged(published, tmp_path):
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True, ignore=shutil.ignore_patterns("_build"))
+    head = git(repo, "rev-parse", "HEAD")
+    (repo / "docs" / "one.rst").write_text(ONE_V2 + "\nA reference to :ref:`no-such-label`.\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "A broken reference", epoch=1795200000)
+    broken = git(repo, "rev-parse", "HEAD")
+    result = run_cut(repo, "3.0", "Third edition")
+    assert result.returncode == 1 and "does not build" in result.stderr, result.stdout + result.stderr
+    assert git(repo, "rev-parse", "HEAD") == broken != head
+    assert [e["version"] for e in editions(repo)] == ["1.0", "2.0"]
+    assert not (repo / "editions" / "3.0").exists()
+    assert git(repo, "status", "--porcelain") == ""
 
 
 # -- The layout ------------------------------------------------------------------------
@@ -302,27 +370,58 @@ def heading_of(soup, label):
     return soup.find("section", id=label).find(re.compile(r"^h[1-6]$"), recursive=False)
 
 
-def test_older_edition_links_to_the_same_section_in_the_latest(published):
+def banner_in_browser(chromium, site: Path, path: str) -> dict:
+    """What an archived page shows once its script has run: the banner's links,
+    and each section's links by label (the script fills the places the page
+    keeps for them from book-editions.js, which the latest's build writes)."""
+    from browser import serve
+    with serve(site) as base_url:
+        tab = chromium.new_page()
+        tab.goto(base_url + path)
+        tab.wait_for_load_state("load")
+        shown = tab.evaluate("""() => ({
+            banner: document.querySelector("aside.book-edition").innerText,
+            bannerLinks: [...document.querySelectorAll("aside.book-edition a")].map(a => [a.textContent, a.getAttribute("href")]),
+            sections: Object.fromEntries([...document.querySelectorAll("p.book-edition-section[data-label]")]
+                .filter(p => !p.hidden).map(p => [p.dataset.label, [...p.querySelectorAll("a")].map(a => a.getAttribute("href"))])),
+        })""")
+        tab.close()
+    return shown
+
+
+def test_an_archived_page_names_its_edition_without_a_script(published):
+    """The line the cut wrote: the edition, its date, the latest and every edition (no script needed)."""
     soup = page(published, "1.0/one.html")
     banner = soup.select_one("aside.book-edition")
-    assert "newer edition" in banner.get_text()
-    assert banner.find("a", string=re.compile("this page in the latest"))["href"] == "../one.html"
-    links = {}
-    for heading in soup.select("section > h2"):
-        label = heading.parent["id"]  # a section's first id is its label (docs/_ext/book/core/labels.py)
-        row = heading.find_next_sibling("p", class_="book-edition-section")
-        links[label] = [a["href"] for a in row.find_all("a")]
+    assert banner["data-edition"] == "1.0"
+    assert "First edition, version 1.0" in banner.get_text()
+    assert [a["href"] for a in banner.find_all("a")] == ["../index.html", "../editions.html"]
+    assert soup.find("script", src="../book-editions.js")
+    places = {p["data-label"] for p in soup.select("p.book-edition-section[data-label]")}
+    assert {"one", "one-stays", "one-changes", "one-reworded", "one-moves"} <= places
+    assert all(p.has_attr("hidden") for p in soup.select("p.book-edition-section[data-label]"))
+    listed = page(published, "editions.html")
+    assert [a["href"] for a in listed.select("main ul")[0].find_all("a")][:1] == ["1.0/index.html"]
+
+
+def test_older_edition_links_to_the_same_section_in_the_latest(published, chromium):
+    shown = banner_in_browser(chromium, published / "_build" / "html", "1.0/one.html")
+    assert "newer edition" in shown["banner"]
+    assert ["this page in the latest edition, version 2.0", "../one.html"] in shown["bannerLinks"]
+    links = shown["sections"]
     # The moved section: to its new page, by anchors.json's redirect.
     assert links["one-moves"] == ["../two.html#one-moves", "../changes/1.0-2.0.html#one-moves"]
     assert links["one-changes"] == ["../one.html#one-changes", "../changes/1.0-2.0.html#one-changes"]
     # The chapter too, whose label is its heading's own id.
-    chapter = soup.find("section", id="one").find("p", class_="book-edition-section")
-    assert [a["href"] for a in chapter.find_all("a")] == ["../one.html#one", "../changes/1.0-2.0.html#one"]
+    assert links["one"] == ["../one.html#one", "../changes/1.0-2.0.html#one"]
     for hrefs in links.values():
         for href in hrefs:
             target, _, anchor = href.partition("#")
             ids = {tag["id"] for tag in page(published, f"1.0/{target}").find_all(id=True)}
             assert anchor in ids, href
+    # The newest edition's own archived copy has no "newer edition".
+    newest = banner_in_browser(chromium, published / "_build" / "html", "2.0/one.html")
+    assert "newer edition" not in newest["banner"] and newest["sections"] == {}
 
 
 def test_the_latest_links_each_section_to_earlier_editions(published):
@@ -425,13 +524,12 @@ def test_a_label_gone_without_redirect_fails_and_keeps_the_last_site(published, 
     box = draft.select_one('details.cite-this[data-label="one-stays"]').get_text(" ")
     assert "Working draft" in box and f"{SITE_URL}one.html#one-stays" in box
     assert f"{SITE_URL}2.0/" not in str(draft.find("article"))
-    old = BeautifulSoup((repo / "_build" / "html" / "1.0" / "one.html").read_text(encoding="utf-8"), "lxml")
-    row = heading_of(old, "one-reworded").find_next_sibling("p", class_="book-edition-section")
-    assert row.a["href"] == "../one.html#one-changes"
+    # The old edition's section now leads to where the redirect sends it.
+    assert index_data(repo)["places"]["one-reworded"] == "one.html#one-changes"
 
 
 def test_a_change_to_the_tests_or_readme_alone_leaves_the_root_the_edition(published, tmp_path):
-    """Files that are not the book (editions.NOT_THE_BOOK) publish nothing:
+    """Files that are not the book (edition_record.NOT_THE_BOOK) publish nothing:
     after a commit that touches only them, the root is still the newest
     edition, dated as it, with its words and citations."""
     repo = tmp_path / "copy"
@@ -469,25 +567,142 @@ def test_a_change_to_the_tests_or_readme_alone_leaves_the_root_the_edition(publi
     assert "working draft" in page(repo, "one.html").select_one("aside.book-edition").get_text(" ", strip=True)
 
 
-# -- Reproducible ---------------------------------------------------------------------------------
+def index_data(repo: Path) -> dict:
+    """The record that book-editions.js gives the archived pages."""
+    text = (repo / "_build" / "html" / "book-editions.js").read_text(encoding="utf-8")
+    return json.loads(re.search(r"^window\.BOOK_EDITIONS = (.*);$", text, re.M).group(1))
 
 
-def test_rebuilding_an_old_edition_gives_the_same_bytes(published, tmp_path):
-    commit = editions(published)[0]["commit"]
-    cache = published / "_build" / "editions" / commit / "html"
-    kept = tmp_path / "kept"
-    shutil.copytree(cache, kept)
-    shutil.rmtree(cache.parent)
-    result = build(published)
+# -- Archives: built once, kept, served as they are ---------------------------------------------
+
+
+def tree_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_site_serves_each_archive_byte_for_byte(published):
+    """The addresses an edition printed keep giving the same bytes: its folder
+    in the site is its archive, file for file."""
+    for version in ("1.0", "2.0"):
+        archived = tree_files(published / "editions" / version / "site")
+        assert archived and tree_files(published / "_build" / "html" / version) == archived, version
+        manifest = json.loads((published / "editions" / version / "manifest.json").read_text(encoding="utf-8"))
+        import hashlib
+        assert manifest["files"] == {name: hashlib.sha256(data).hexdigest() for name, data in archived.items()}
+        digest = "sha256:" + hashlib.sha256((published / "editions" / version / "manifest.json").read_bytes()).hexdigest()
+        assert next(e for e in editions(published) if e["version"] == version)["archive"] == digest
+
+
+def test_the_archive_holds_what_its_cut_built(published, tmp_path):
+    """Building the edition's commit again, as its cut did, and stamping its
+    pages as the cut did, gives the archive byte for byte: the archive is
+    the cut's build, and the build is reproducible."""
+    sys.path.insert(0, str(published / "scripts"))
+    try:
+        import edition_archive
+        import edition_build
+        import edition_record
+        edition = edition_record.load(published)[0]
+        env = dict(os.environ)
+        os.environ.update(BOOK_BASE_URL=SITE_URL, BOOK_EDITIONS_TARGET="html")
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+        try:
+            built = edition_build.build(published, tmp_path / "out", edition)
+        finally:
+            os.environ.clear()
+            os.environ.update(env)
+        archived = tree_files(published / "editions" / edition.version / "site")
+        again = tree_files(built)
+        labels = json.loads((published / "editions" / edition.version / "sections.json").read_text(encoding="utf-8"))
+        for name, data in again.items():
+            if name.endswith(".html") and "/" not in name:
+                on_page = {label for label, s in labels.items() if s["page"] == name}
+                again[name] = edition_archive.stamp(data.decode("utf-8"), edition, on_page, []).encode("utf-8")
+        assert sorted(again) == sorted(archived)
+        assert [n for n in archived if archived[n] != again[n]] == []
+    finally:
+        sys.path.remove(str(published / "scripts"))
+
+
+def test_a_build_never_builds_an_archived_edition(published, tmp_path):
+    """No edition's commit is checked out or built: with `git archive` and
+    `git worktree` made to fail (as if the old commit's toolchain or objects
+    were gone), the site builds all the same, its editions unchanged."""
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True)
+    shutil.rmtree(repo / "_build" / "editions", ignore_errors=True)
+    shutil.rmtree(repo / "_build" / "html")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    real = shutil.which("git")
+    log = tmp_path / "git-calls"
+    (fake / "git").write_text(f"""#!/bin/sh
+echo "$@" >> {log}
+for arg in "$@"; do
+  case "$arg" in archive|worktree) echo "git $arg is not allowed here" >&2; exit 1;; esac
+done
+exec {real} "$@"
+""", encoding="utf-8")
+    (fake / "git").chmod(0o755)
+    os.environ["PATH"], saved = f"{fake}:{os.environ['PATH']}", os.environ["PATH"]
+    try:
+        result = build(repo)
+    finally:
+        os.environ["PATH"] = saved
     assert result.returncode == 0, result.stdout + result.stderr
-    compared = filecmp.dircmp(kept, cache)
+    assert not [line for line in log.read_text().splitlines() if line.split()[:1] == ["archive"] or " archive " in f" {line} "]
+    for version in ("1.0", "2.0"):
+        assert tree_files(repo / "_build" / "html" / version) == tree_files(repo / "editions" / version / "site")
 
-    def differences(cmp):
-        out = cmp.left_only + cmp.right_only + cmp.diff_files
-        for sub in cmp.subdirs.values():
-            out += differences(sub)
-        return out
-    assert differences(compared) == []
+
+def edit_record(repo: Path, change) -> None:
+    data = json.loads((repo / "editions.json").read_text(encoding="utf-8"))
+    change(data["editions"])
+    (repo / "editions.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage,message", [
+    ("delete the record", "editions.json is missing, but editions/ holds archived editions"),
+    ("empty the record", "has lost or altered a published edition that commit"),
+    ("drop an edition", "has lost or altered a published edition that commit"),
+    ("give 2.0 the commit of 1.0", "is recorded twice"),
+    ("repeat a version", "version 1.0 is recorded twice"),
+    ("swap two archives", "does not match the digest editions.json records for version 1.0"),
+    ("change an archived page", "editions/1.0/site/: differs from its manifest: one.html"),
+    ("delete an archive", "editions/2.0/: the archive of version 2.0 is missing"),
+    ("commit the lost edition", "has lost or altered a published edition that commit"),
+])
+def test_a_damaged_record_or_archive_is_refused_and_keeps_the_last_site(published, tmp_path, damage, message):
+    repo = tmp_path / "copy"
+    shutil.copytree(published, repo, symlinks=True)
+    before = (repo / "_build" / "html" / "one.html").read_bytes()
+    if damage == "delete the record":
+        (repo / "editions.json").unlink()
+    elif damage == "empty the record":
+        edit_record(repo, lambda entries: entries.clear())
+    elif damage in ("drop an edition", "commit the lost edition"):
+        edit_record(repo, lambda entries: entries.pop(0))
+        shutil.rmtree(repo / "editions" / "1.0")
+        if damage == "commit the lost edition":
+            git(repo, "commit", "-q", "-a", "-m", "Drop 1.0")
+    elif damage == "give 2.0 the commit of 1.0":
+        edit_record(repo, lambda entries: entries[1].update(commit=entries[0]["commit"]))
+    elif damage == "repeat a version":
+        edit_record(repo, lambda entries: entries.insert(1, dict(entries[0])))
+    elif damage == "swap two archives":
+        (repo / "editions" / "1.0").rename(repo / "editions" / "x")
+        (repo / "editions" / "2.0").rename(repo / "editions" / "1.0")
+        (repo / "editions" / "x").rename(repo / "editions" / "2.0")
+    elif damage == "change an archived page":
+        page_path = repo / "editions" / "1.0" / "site" / "one.html"
+        page_path.write_text(page_path.read_text(encoding="utf-8").replace("spring", "summer"), encoding="utf-8")
+    elif damage == "delete an archive":
+        shutil.rmtree(repo / "editions" / "2.0")
+    result = build(repo)
+    assert result.returncode != 0, damage
+    assert message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (repo / "_build" / "html" / "one.html").read_bytes() == before
 
 
 # -- The PDF's list of what changed -----------------------------------------------------------------
@@ -605,7 +820,8 @@ def test_read_the_docs_builds_the_same_site_from_its_shallow_clone(published, tm
     clone = tmp_path / "checkout"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{published}", str(clone)], check=True)
     assert git(clone, "rev-parse", "--is-shallow-repository").strip() == "true"
-    (clone / ".venv").symlink_to(sys.prefix, target_is_directory=True)
+    if not (clone / ".venv").exists():
+        (clone / ".venv").symlink_to(sys.prefix, target_is_directory=True)
     output = tmp_path / "output"
     env = dict(os.environ, READTHEDOCS="True", READTHEDOCS_OUTPUT=str(output),
                READTHEDOCS_CANONICAL_URL=SITE_URL, BOOK_EDITIONS_TARGET="html",
@@ -613,12 +829,14 @@ def test_read_the_docs_builds_the_same_site_from_its_shallow_clone(published, tm
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("BOOK_BASE_URL", None)
     env.setdefault("SPHINXOPTS", "-n -W -j auto -q")
-    # Without the whole history the old editions cannot be built, and the
-    # build says so.
+    # The editions come from their archives: even without their commits
+    # (a clone of depth 1 has none of them) the site has every edition.
     result = subprocess.run([sys.executable, "scripts/build.py", "html"], cwd=clone, env=env,
                             capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "is not in this clone: it is a shallow clone; run `git fetch --unshallow` first" in result.stderr, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    for version in ("1.0", "2.0"):
+        assert tree_files(clone / "_build" / "html" / version) == tree_files(published / "editions" / version / "site")
+    shutil.rmtree(clone / "_build")
     for command in commands:
         if command == "python -m venv .venv":
             continue
