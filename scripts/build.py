@@ -32,6 +32,7 @@ import zipfile
 from pathlib import Path
 
 import edition_site
+from buildlock import BuildLock, LockError
 from bookinfo import book_identity, source_date_epoch  # noqa: F401  (the tests use them from here)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +64,21 @@ def toctree_entries(root: Path, caption: str) -> list[str]:
 
 def source_files(root: Path) -> list[Path]:
     return sorted((root / "docs").rglob("*.rst")) + [root / "references.bib"]
+
+
+# TeX reads a source line into a buffer of 200,000 characters (buf_size).
+LONGEST_LINE = 100_000
+
+
+def long_lines(root: Path, limit: int = LONGEST_LINE) -> list[str]:
+    """``file:line`` of every source line longer than *limit* characters."""
+    found = []
+    for path in source_files(root):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if len(line) > limit:
+                found.append(f"{path.relative_to(root)}:{number}: a line of {len(line):,} characters, longer than "
+                             f"the PDF's typesetting reads ({limit:,}): write one sentence per line")
+    return found
 
 
 def locate_text(root: Path, needle: str) -> list[str]:
@@ -122,6 +138,19 @@ def clear_stale_output(root: Path, out: Path, builder: str) -> None:
     shutil.rmtree(outdir)
 
 
+def record_possible_sources(root: Path, out: Path, builder: str) -> None:
+    """Before a build: what the output folder may hold once Sphinx has run,
+    the last record and the sources now.  A build that fails halfway has
+    written pages for today's sources; if they are then removed, the next
+    build finds them gone and writes every page afresh."""
+    if builder not in FOLDER_BUILDERS:
+        return
+    record = manifest_path(out, builder)
+    previous = json.loads(record.read_text(encoding="utf-8")) if record.is_file() else []
+    record.parent.mkdir(parents=True, exist_ok=True)
+    record.write_text(json.dumps(sorted(set(previous) | set(source_manifest(root))), indent=0) + "\n", encoding="utf-8")
+
+
 def record_sources(root: Path, out: Path, builder: str) -> None:
     if builder in FOLDER_BUILDERS:
         manifest_path(out, builder).write_text(json.dumps(source_manifest(root), indent=0) + "\n", encoding="utf-8")
@@ -138,6 +167,7 @@ def run_sphinx(root: Path, out: Path, builder: str) -> Path:
         "-d", str(doctrees), "-c", str(root), str(root / "docs"), str(outdir),
     ]
     clear_stale_output(root, out, builder)
+    record_possible_sources(root, out, builder)
     print(f"[{builder}] sphinx-build -b {builder} {' '.join(opts)}", flush=True)
     result = subprocess.run(cmd, cwd=root)
     if result.returncode != 0:
@@ -213,6 +243,21 @@ def check_latex_log(root: Path, log: str) -> list[str]:
     return problems
 
 
+def failed_marker(out: Path, builder: str) -> Path:
+    """Present while *builder*'s last build failed: the site is not published without it."""
+    return out / "work" / f"FAILED-{builder}"
+
+
+def guarded(out: Path, builder: str, stage):
+    """Run *stage*; mark *builder* failed until it next succeeds."""
+    marker = failed_marker(out, builder)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("the last build of this edition failed\n", encoding="utf-8")
+    result = stage()
+    marker.unlink()
+    return result
+
+
 def build_pdf(root: Path, out: Path, book: dict) -> Path:
     latex_dir = run_sphinx(root, out, "latex")
     name = book["pdf_name"]
@@ -228,8 +273,14 @@ def build_pdf(root: Path, out: Path, book: dict) -> Path:
     log_path = latex_dir / f"{stem}.log"
     log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.exists() else ""
     if result.returncode != 0:
-        # latexmk remembers a failed run; forget it so the next run starts clean.
+        # latexmk remembers a failed run; forget it so the next run starts
+        # clean; and a PDF that xelatex left half-written is no PDF.
         (latex_dir / f"{stem}.fdb_latexmk").unlink(missing_ok=True)
+        (latex_dir / name).unlink(missing_ok=True)
+        capacity = re.search(r"TeX capacity exceeded, sorry \[buf_size=(\d+)\]", log)
+        if capacity:
+            raise BuildError("\n".join(long_lines(root, int(capacity.group(1)))
+                                        or [f"LaTeX: a line longer than TeX's buffer ({capacity.group(1)} characters)"]))
         errors = [line for line in log.splitlines() if line.startswith("!") or line.startswith("l.")]
         detail = "\n".join(errors[:10]) or transcript.read_text(encoding="utf-8")[-2000:]
         raise BuildError(f"LaTeX failed ({log_path.relative_to(out.parent) if out.parent in log_path.parents else log_path}):\n{detail}")
@@ -307,6 +358,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     out = (args.out or root / "_build").resolve()
+    try:
+        with BuildLock(out):
+            return run(target=args.target, root=root, out=out)
+    except LockError as exc:
+        print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
+        return 1
+
+
+def run(target: str, root: Path, out: Path) -> int:
+    """Build *target* of the book in *root* into *out* (main holds the lock)."""
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
     try:
         edition_site.check(root)  # the record and the archives, before any build
@@ -322,11 +383,19 @@ def main(argv: list[str] | None = None) -> int:
     # The HTML reads the section pages from the PDF (docs/_ext/book/pdf/pdfpages.py).
     os.environ["BOOK_PDF"] = str(pdf)
     try:
-        if args.target in ("all", "pdf"):
-            pdf = build_pdf(root, out, book)
-        if args.target in ("all", "epub"):
-            epub = build_epub(root, out, book)
-        if args.target in ("all", "html"):
+        problems = long_lines(root)
+        if problems:
+            raise BuildError("\n".join(problems))
+        if target in ("all", "pdf"):
+            pdf = guarded(out, "latex", lambda: build_pdf(root, out, book))
+        if target in ("all", "epub"):
+            epub = guarded(out, "epub", lambda: build_epub(root, out, book))
+        if target in ("all", "html"):
+            for builder, what in (("latex", "PDF"), ("epub", "EPUB")):
+                if failed_marker(out, builder).exists():
+                    raise BuildError(f"the {what}'s last build failed, and every page links to the {what}: "
+                                     f"the site is not published without it (make, or make {'pdf' if builder == 'latex' else 'epub'}, "
+                                     "builds it again)")
             html_dir = build_html(root, out, book)
             downloads = [p for p in (pdf, epub) if p.exists()]
             for missing in {pdf, epub} - set(downloads):
@@ -337,9 +406,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nBUILD FAILED: {exc}", file=sys.stderr)
         print(f"The last good site, if any, is still in {out / 'html'}.", file=sys.stderr)
         return 1
-    if args.target == "pdf":
+    if target == "pdf":
         print(f"[latex] PDF: {pdf}")
-    if args.target == "epub":
+    if target == "epub":
         print(f"[epub] EPUB: {epub}")
     print(f"done in {time.monotonic() - started:.1f} s")
     return 0

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import edition_archive
 import edition_build
+from buildlock import BuildLock, LockError
 from edition_record import (ARCHIVES, RECORD, VERSION, Edition, EditionError, book_pathspec,
                             check_history, edition_name, load, save, version_key)
 
@@ -98,6 +99,14 @@ def cut(root: Path, version: str, name: str, out: Path | None = None, now: int |
     for earlier in editions:
         edition_archive.verify(root, earlier)
     out = out or root / "_build"
+    try:
+        with BuildLock(out):
+            return _cut_locked(root, version, name, editions, out, now)
+    except LockError as exc:
+        raise EditionError(str(exc)) from None
+
+
+def _cut_locked(root: Path, version: str, name: str, editions: list, out: Path, now: int | None) -> Edition:
     before = git(root, "rev-parse", "HEAD")
     now = int(time.time()) if now is None else now
     date = time.strftime("%Y-%m-%d", time.gmtime(now))

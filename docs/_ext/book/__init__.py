@@ -44,6 +44,8 @@ EXTENSIONS = [
     ("notes.unsourced", "the [source needed] marker"),
     ("notes.wherecited", "the bibliography's 'Cited in' links to the citing sections"),
     ("figures.bookfigures", "the figures, drawn at build time when their inputs change"),
+    ("core.dependencies", "anchors.json and editions.json: pages read again when they change"),
+    ("web.searchindex", "the search index of an incremental build equals a clean build's"),
 ]
 
 
