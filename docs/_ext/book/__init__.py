@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 
 # (module, what it does), in the order conf.py loaded them before the package.
 EXTENSIONS = [
+    ("core.trust", "the trust boundary: no raw HTML, no unsafe URL, no file outside the repository"),
     ("core.apostrophes", "’ for ' in text added after smart quotes (bibliography, timeline)"),
     ("web.ariaroles", "two ARIA attributes that Sphinx and docutils write, repaired"),
     ("notes.bibstyle", "pybtex styles for the notes and the bibliography page"),
