@@ -39,6 +39,7 @@ EXTENSIONS = [
     ("core.paranumbers", "paragraph numbers, in the web page's margin and the PDF's"),
     ("pdf.pdfpages", "each section's page in the PDF: named destinations, read back for the HTML"),
     ("web.printurls", "marks links whose text is their URL, for the print CSS"),
+    ("web.csp", "the site's Content-Security-Policy; no inline script on any page"),
     ("citing.redirects", "anchors that moved (anchors.json) send readers on"),
     ("core.reflines", "a cross-reference's warning names its own line"),
     ("figures.timeline", "the event directive and the timeline page"),
