@@ -69,13 +69,19 @@ def style(name: str) -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
-def render(items: list[dict], style_name: str, *, note: bool = False, html: bool = True) -> list[str]:
+def render(items: list[dict], style_name: str, *, note: bool = False, html: bool = True,
+           markup: bool = True) -> list[str]:
     """Each item rendered on its own: its first (full) note when *note*, else its
-    bibliography entry ("" when the style leaves it out of a bibliography)."""
+    bibliography entry ("" when the style leaves it out of a bibliography).
+
+    *markup*: the items' strings may hold CSL-JSON's rich-text tags (``<i>``,
+    ``<b>``, ``<sup>``, ``<sub>``, small capitals, ``nocase``), balanced, as
+    CSL-JSON allows; False for data that is text (a section's title), where
+    every ``<`` is printed."""
     out = []
     for item in items:
         bibliography = CitationStylesBibliography(
-            style(style_name), CiteProcJSON([shield(item)]), formatter.html if html else formatter.plain
+            style(style_name), CiteProcJSON([shield(item, markup=markup)]), formatter.html if html else formatter.plain
         )
         citation = Citation([CitationItem(item["id"])])
         bibliography.register(citation)
@@ -96,25 +102,52 @@ def render(items: list[dict], style_name: str, *, note: bool = False, html: bool
 _SHIELD = {"<": "\ue010", ">": "\ue011", "&": "\ue012"}
 _UNSHIELD_HTML = {v: f"&{n};" for v, n in zip(_SHIELD.values(), ("lt", "gt", "amp"))}
 _UNSHIELD_TEXT = {v: k for k, v in _SHIELD.items()}
-# CSL-JSON's one piece of markup in the data, which the book writes itself
-# (bibcsl.NOCASE): kept.
+# CSL-JSON's rich text in the data: kept by shield (balanced) when the data
+# may hold markup; the nocase span, which bibcsl writes itself, always.
 _NOCASE = ('<span class="nocase">', "</span>")
+_RICH_TAGS = re.compile(r'</?(?:i|b|sup|sub)>|<span (?:style="font-variant:\s*small-caps;?"|class="nocase")>|</span>')
 
 
-def _shield_text(value: str) -> str:
-    parts = re.split(f"({re.escape(_NOCASE[0])}|{re.escape(_NOCASE[1])})", value)
-    return "".join(part if part in _NOCASE else "".join(_SHIELD.get(c, c) for c in part) for part in parts)
+def _balanced(tags: list[str]) -> bool:
+    stack = []
+    for tag in tags:
+        name = re.match(r"</?(\w+)", tag).group(1)
+        if tag.startswith("</"):
+            if not stack or stack.pop() != name:
+                return False
+        else:
+            stack.append(name)
+    return not stack
 
 
-def shield(value):
+def _shield_text(value: str, markup: bool) -> str:
+    tags = _RICH_TAGS.findall(value)
+    if not markup:
+        tags = [t for t in tags if t in _NOCASE]
+        keep = _NOCASE if _balanced(tags) else ()
+        pattern = f"({re.escape(_NOCASE[0])}|{re.escape(_NOCASE[1])})"
+    else:
+        keep = None if _balanced(tags) else ()
+        pattern = f"({_RICH_TAGS.pattern})"
+    out = []
+    for index, part in enumerate(re.split(pattern, value)):
+        if index % 2 and (keep is None or part in keep):
+            out.append(part)
+        else:
+            out.append("".join(_SHIELD.get(c, c) for c in part))
+    return "".join(out)
+
+
+def shield(value, markup: bool = False):
     """*value* (a CSL-JSON item, or any of its parts) with every string's
-    ``<``, ``>`` and ``&`` as stand-ins that citeproc-py copies as text."""
+    ``<``, ``>`` and ``&`` as stand-ins that citeproc-py copies as text;
+    with *markup*, CSL-JSON's rich-text tags are kept where they balance."""
     if isinstance(value, str):
-        return _shield_text(value)
+        return _shield_text(value, markup)
     if isinstance(value, dict):
-        return {k: shield(v) for k, v in value.items()}
+        return {k: shield(v, markup) for k, v in value.items()}
     if isinstance(value, list):
-        return [shield(v) for v in value]
+        return [shield(v, markup) for v in value]
     return value
 
 
