@@ -13,10 +13,12 @@ the file and line and what to write instead:
 - **Raw markup**: ``.. raw::`` and raw roles (``.. role:: x(raw)``) in any
   format but ``latex``; the book's own pages use ``.. raw:: latex`` (the PDF's
   front, main and back matter in index.rst), never raw HTML, which would reach
-  every reader unescaped.  ``:url:`` on ``raw`` and ``csv-table`` (fetched at
-  build time) is refused too.
+  every reader unescaped; raw LaTeX may use only the few commands of
+  LATEX_COMMANDS (no ``\\input``: it would read a file into the PDF), and
+  no ``:file:``.  ``:url:`` on ``raw`` and ``csv-table`` (fetched at build
+  time) is refused too.
 - **Files outside the repository**: an ``include``, ``literalinclude``,
-  ``csv-table :file:``, ``raw :file:``, ``image``, ``figure`` or
+  ``csv-table :file:``, ``image``, ``figure`` or
   ``:download:`` path that resolves (symbolic links followed) outside the
   folder of conf.py; and a symbolic link anywhere under docs/ (git stores
   links, and the build would read whatever one points at).
@@ -49,6 +51,12 @@ logger = logging.getLogger(__name__)
 
 SCHEMES = {"http", "https", "mailto", "doi"}
 RAW_FORMATS = {"latex"}
+# What raw LaTeX may say: the commands the book's own pages use (index.rst:
+# front, main and back matter) and a few page breaks.  Anything else could
+# read a file into the PDF (\\input{/etc/passwd}) or write one.
+LATEX_COMMANDS = {"frontmatter", "mainmatter", "backmatter", "setcounter", "clearpage", "cleardoublepage",
+                  "newpage"}
+_LATEX_COMMAND = re.compile(r"\\([A-Za-z@]+|.)", re.S)
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
@@ -130,8 +138,7 @@ class BookCSVTable(_Checked, CSVTable):
         return super().run()
 
 
-class BookRaw(_Checked, Raw):
-    what = "the raw file"
+class BookRaw(Raw):
 
     def run(self):
         formats = set(self.arguments[0].lower().split())
@@ -143,8 +150,15 @@ class BookRaw(_Checked, Raw):
         if "url" in self.options:
             raise self.error("raw :url: fetches a file from the network at build time: leave it out")
         if "file" in self.options:
-            # docutils reads it beside the page; Sphinx's "/" is the source folder.
-            self.check_path(self.options["file"])
+            raise self.error("raw :file: is not allowed in the book: write the LaTeX in the directive, "
+                             "or the text in reStructuredText")
+        text = "\n".join(self.content)
+        unknown = sorted({m.group(1) for m in _LATEX_COMMAND.finditer(text)} - LATEX_COMMANDS)
+        if unknown or "^^" in text:
+            allowed = ", ".join("\\" + c for c in sorted(LATEX_COMMANDS))
+            found = ", ".join("\\" + c for c in unknown) or "^^"
+            raise self.error(f"raw latex may use only {allowed}, not {found}: it could read or write files "
+                             "when the PDF is built; write the text in reStructuredText")
         return super().run()
 
 
