@@ -181,6 +181,17 @@ def test_unsafe_addresses_and_raw_html_are_refused(tiny, snapshot, where, old, n
     assert snapshot(tiny) == before
 
 
+def test_an_editorial_mark_that_is_not_a_name_is_refused(tiny, snapshot):
+    """An editorial mark's name goes into HTML ids and links: a name only."""
+    before = snapshot(tiny)
+    line = replace_in(tiny / "docs" / "chapter.rst", "A reference to",
+                      'A corrected claim.\\ :ednote:`x" onmouseover="alert(1)`\n\nA reference to')
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", "is not a name",
+                          "lower-case letters, digits and hyphens")
+    assert snapshot(tiny) == before
+
+
 def test_raw_latex_is_still_allowed(tiny):
     replace_in(tiny / "docs" / "chapter.rst", "A reference to", ".. raw:: latex\n\n   \\clearpage\n\nA reference to")
     result = run_build(tiny, "pdf")
@@ -247,21 +258,22 @@ def outside_file(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("directive, expected", [
-    (".. include:: {rel}", "the included file"),
-    (".. literalinclude:: {rel}", "the included file"),
-    (".. csv-table:: A table\n   :file: {rel}", "the table's file"),
-    (".. raw:: latex\n   :file: {rel}", "the raw file"),
-    (".. image:: {rel}", "the image"),
-    (".. figure:: {rel}\n   :alt: A figure\n\n   A caption.", "the image"),
-    ("A :download:`file <{rel}>` to fetch.", "the download"),
-], ids=["include", "literalinclude", "csv-table", "raw-file", "image", "figure", "download"])
+    (".. include:: {rel}", "the included file '{rel}' is outside the repository"),
+    (".. literalinclude:: {rel}", "the included file '{rel}' is outside the repository"),
+    (".. csv-table:: A table\n   :file: {rel}", "the table's file '{rel}' is outside the repository"),
+    (".. raw:: latex\n   :file: {rel}", "raw :file: is not allowed"),
+    (".. raw:: latex\n\n   \\input{{{abs}}}", "raw latex may use only"),
+    (".. image:: {rel}", "the image '{rel}' is outside the repository"),
+    (".. figure:: {rel}\n   :alt: A figure\n\n   A caption.", "the image '{rel}' is outside the repository"),
+    ("A :download:`file <{rel}>` to fetch.", "the download '{rel}' is outside the repository"),
+], ids=["include", "literalinclude", "csv-table", "raw-file", "raw-input", "image", "figure", "download"])
 def test_a_path_outside_the_repository_is_refused(tiny, snapshot, outside_file, directive, expected):
     before = snapshot(tiny)
     rel = os.path.relpath(outside_file, tiny / "docs")
     line = replace_in(tiny / "docs" / "chapter.rst", "A reference to",
-                      directive.format(rel=rel) + "\n\nA reference to")
+                      directive.format(rel=rel, abs=outside_file) + "\n\nA reference to")
     result = run_build(tiny)
-    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", expected, "is outside the repository")
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", expected.format(rel=rel))
     assert snapshot(tiny) == before
 
 
