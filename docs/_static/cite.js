@@ -3,6 +3,30 @@
    (_static/cite/<page>.js), shows each with a copy button, and puts a
    citation's text on the clipboard when its button is pressed. */
 (function () {
+  /* A CSL citation's HTML (docs/_ext/book/notes/cslrender.py, safe_html) built
+     as DOM nodes, never parsed as HTML: the tags a CSL processor writes (i, b,
+     sup, sub, small capitals) become elements, everything else is text. */
+  var TAGS = { "<i>": "i", "<b>": "b", "<sup>": "sup", "<sub>": "sub",
+               '<span style="font-variant:small-caps;">': "span" };
+  var ENTITIES = { "&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&#x27;": "'", "&#39;": "'" };
+  function appendCitation(parent, html) {
+    var stack = [parent];
+    html.split(/(<[^<>]*>)/).forEach(function (piece) {
+      if (!piece) return;
+      var top = stack[stack.length - 1];
+      if (Object.prototype.hasOwnProperty.call(TAGS, piece)) {
+        var element = document.createElement(TAGS[piece]);
+        if (TAGS[piece] === "span") element.style.fontVariant = "small-caps";
+        top.appendChild(element);
+        stack.push(element);
+      } else if (stack.length > 1 && piece === "</" + top.tagName.toLowerCase() + ">") {
+        stack.pop();
+      } else {
+        top.appendChild(document.createTextNode(piece.replace(/&(?:lt|gt|amp|quot|#x27|#39);/g,
+          function (entity) { return ENTITIES[entity]; })));
+      }
+    });
+  }
   function render(details) {
     var page = window.bookCitations && window.bookCitations[details.getAttribute("data-page")];
     var formats = page && page[details.getAttribute("data-label")];
@@ -30,7 +54,7 @@
       var body = document.createElement(format[3] ? "pre" : "p");
       body.className = format[3] ? "cite-code" : "cite-text";
       body.id = id;
-      if (format[3]) { body.textContent = format[2]; } else { body.innerHTML = format[2]; }
+      if (format[3]) { body.textContent = format[2]; } else { appendCitation(body, format[2]); }
       row.appendChild(head);
       row.appendChild(body);
       box.appendChild(row);

@@ -13,6 +13,7 @@ from sphinx.application import Sphinx
 
 # (module, what it does), in the order conf.py loaded them before the package.
 EXTENSIONS = [
+    ("core.trust", "the trust boundary: no raw HTML, no unsafe URL, no file outside the repository"),
     ("core.apostrophes", "’ for ' in text added after smart quotes (bibliography, timeline)"),
     ("web.ariaroles", "two ARIA attributes that Sphinx and docutils write, repaired"),
     ("notes.bibstyle", "pybtex styles for the notes and the bibliography page"),
@@ -38,6 +39,7 @@ EXTENSIONS = [
     ("core.paranumbers", "paragraph numbers, in the web page's margin and the PDF's"),
     ("pdf.pdfpages", "each section's page in the PDF: named destinations, read back for the HTML"),
     ("web.printurls", "marks links whose text is their URL, for the print CSS"),
+    ("web.csp", "the site's Content-Security-Policy; no inline script on any page"),
     ("citing.redirects", "anchors that moved (anchors.json) send readers on"),
     ("core.reflines", "a cross-reference's warning names its own line"),
     ("figures.timeline", "the event directive and the timeline page"),

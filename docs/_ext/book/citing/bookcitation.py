@@ -16,6 +16,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from ..pdf.texescape import escape as tex_escape, url as tex_url
 from .citebox import format_rows
 from .citeformats import STYLES, book_citations, csl_item, render_csl
 
@@ -53,22 +54,25 @@ def _latex_how_to_cite(app: Sphinx, config) -> None:
 
 
 def _html_to_latex(text: str) -> str:
+    """A CSL citation's HTML (cslrender.safe_html: text, <i>, <b>) as LaTeX:
+    the text unescaped, then every LaTeX special escaped (pdf/texescape.py),
+    a URL set as \\url, italics and bold kept, other tags dropped."""
     import re
 
-    text = html.unescape(text)
-    urls = []
-
-    def keep_url(match):
-        urls.append(match.group(0))
-        return f"\x00{len(urls) - 1}\x00"
-
-    text = re.sub(r"https?://\S+?(?=\.?(\s|$))", keep_url, text)
-    for char, repl in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"), ("_", r"\_"), ("$", r"\$")):
-        text = text.replace(char, repl)
-    text = re.sub(r"<i>(.*?)</i>", r"\\textit{\1}", text)
-    text = re.sub(r"<b>(.*?)</b>", r"\\textbf{\1}", text)
-    text = re.sub(r"<[^>]+>", "", text)
-    return re.sub(r"\x00(\d+)\x00", lambda m: r"\url{" + urls[int(m.group(1))] + "}", text)
+    out = []
+    for part in re.split(r"(</?[A-Za-z][^<>]*>)", text):
+        tag = re.fullmatch(r"<(/?)([A-Za-z]+)[^<>]*>", part)
+        if tag:
+            if tag.group(2) in ("i", "b"):
+                out.append("}" if tag.group(1) else (r"\textit{" if tag.group(2) == "i" else r"\textbf{"))
+            continue
+        plain = html.unescape(part)
+        at = 0
+        for url in re.finditer(r"https?://\S+?(?=\.?(\s|$))", plain):
+            out.append(tex_escape(plain[at:url.start()]) + r"\url{" + tex_url(url.group(0)) + "}")
+            at = url.end()
+        out.append(tex_escape(plain[at:]))
+    return "".join(out)
 
 
 def setup(app: Sphinx) -> dict:

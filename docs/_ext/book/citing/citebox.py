@@ -19,6 +19,7 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from ..core.booksections import Section, book_of, labelled_sections
+from ..notes.cslrender import safe_html
 from .citeformats import FORMATS, section_citations
 from .offprints import offprint_uri
 from ..pdf.pdfpages import pages_of
@@ -30,11 +31,12 @@ def format_rows(citations: dict[str, tuple[str, bool]], prefix: str, buttons: bo
         if key not in citations:
             continue
         text, is_code = citations[key]
-        target = f"{prefix}-{key}"
+        target = html.escape(f"{prefix}-{key}")
         body = (
             f'<pre class="cite-code" id="{target}">{html.escape(text)}</pre>'
             if is_code
-            else f'<p class="cite-text" id="{target}">{text}</p>'
+            # A CSL processor's HTML: only its own few tags reach the page.
+            else f'<p class="cite-text" id="{target}">{safe_html(text)}</p>'
         )
         rows.append(
             f'<div class="cite-format" data-format="{key}"><div class="cite-format-head">'
@@ -74,8 +76,8 @@ def cite_widget(book: dict, section: Section, pdf_href: str, static_prefix: str,
         f'<details class="cite-this" id="cite-{section.label}" data-label="{section.label}" '
         f'data-page="{section.docname}" data-src="{static_prefix}cite/{section.docname}.js">'
         f'<summary>Cite this {what}</summary><div class="cite-body">'
-        f'<p class="cite-meta">{html.escape(section.numbered_title)} · {book["edition"]}, '
-        f'version {book["version"]}, {book["date_long"]} · '
+        f'<p class="cite-meta">{html.escape(section.numbered_title)} · {html.escape(book["edition"])}, '
+        f'version {html.escape(book["version"])}, {html.escape(book["date_long"])} · '
         f'<a class="cite-pdf" href="{html.escape(pdf_href)}">{where}</a>'
         + (f' · <a class="cite-offprint" href="{html.escape(offprint_href)}">this chapter as a PDF (offprint)</a>'
            if offprint_href else "")

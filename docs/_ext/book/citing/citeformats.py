@@ -94,7 +94,8 @@ def csl_item(book: dict, section: Section | None) -> dict:
 
 def render_csl(item: dict, style_name: str, note: bool = False, html_output: bool = True) -> str:
     """One first note or bibliography entry, rendered by citeproc-py (cslrender)."""
-    return cslrender.render([item], style_name, note=note, html=html_output)[0]
+    # The book's identity and a section's title are text: a "<" in them is printed.
+    return cslrender.render([item], style_name, note=note, html=html_output, markup=False)[0]
 
 
 def bibtex_key(book: dict, section: Section | None) -> str:

@@ -73,6 +73,20 @@ def _as_iso(text: str) -> str | None:
     return f"{iso}-{int(day):02d}" if day else iso
 
 
+# The years an event of this book can fall in: from well before 1917 (the
+# background) to the year after the build's (SOURCE_DATE_EPOCH, as the book
+# is dated): a year outside is a typing error ("1094" for "1941").
+EARLIEST_YEAR = 1700
+
+
+def latest_year() -> int:
+    import os
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return time.gmtime(int(epoch) if epoch else time.time()).tm_year + 1
+
+
 def check_date(date: str) -> str | None:
     """What is wrong with an event's date, and what to write; None if it is right."""
     import calendar
@@ -82,6 +96,9 @@ def check_date(date: str) -> str | None:
         iso = _as_iso(date)
         hint = f"; write {iso}" if iso else ""
         return f"event date {date!r} is not written as {FORMS}{hint}"
+    if not EARLIEST_YEAR <= int(match["year"]) <= latest_year():
+        return (f"event date {date!r} is outside the years this book can tell ({EARLIEST_YEAR} to "
+                f"{latest_year()}): check the year, and write the date as {FORMS}")
     if match["month"] is None:
         return None
     month = int(match["month"])

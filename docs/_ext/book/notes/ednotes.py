@@ -26,6 +26,8 @@ whenever any page was read, so that their back-links stay right.
 
 from __future__ import annotations
 
+import re
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -101,9 +103,18 @@ def _data(env) -> dict[str, dict[str, list[dict]]]:
     return env.book_ednotes
 
 
+# An editorial note's name: it is part of HTML ids and links, so letters,
+# digits and hyphens only ("title-dates").
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+NAME_HELP = "a name is lower-case letters, digits and hyphens, e.g. title-dates"
+
+
 def ednote_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
     label = text.strip()
+    if not NAME.match(label):
+        message = inliner.reporter.error(f"editorial mark {label!r} is not a name: {NAME_HELP}", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
     serial = env.new_serialno("ednote")
     anchor = f"ednote-mark-{label}-{serial}"
     _data(env)["marks"].setdefault(env.docname, []).append(
@@ -122,6 +133,8 @@ class EdnoteDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         label = self.arguments[0]
+        if not NAME.match(label):
+            raise self.error(f"editorial note {label!r} is not a name: {NAME_HELP}")
         if not self.content:
             raise self.error(f"editorial note {label!r} has no text")
         anchor = f"ednote-{label}"

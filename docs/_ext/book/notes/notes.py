@@ -297,11 +297,14 @@ def render_notes(items: list[dict], notes: list[list[tuple[str, str | None, str 
     # items without the spans, and title case keeps those words as they are.
     plain = [{k: v.replace(bibcsl.NOCASE[0], "").replace(bibcsl.NOCASE[1], "") if isinstance(v, str) else v
               for k, v in item.items()} for item in items]
+    # The data is text: a "<span" in a title or a locator is printed, never
+    # taken for markup (cslrender.shield).
+    plain = cslrender.shield(plain)
     bibliography = CitationStylesBibliography(cslrender.style(STYLE), CiteProcJSON(plain), formatter.html)
     citations = []
     for sources in notes:
         citation = Citation([
-            CitationItem(key, **({"locator": Locator(label, locator)} if locator else {}))
+            CitationItem(key, **({"locator": Locator(label, cslrender.shield(locator))} if locator else {}))
             for key, label, locator in sources
         ])
         bibliography.register(citation)
@@ -313,7 +316,8 @@ def render_notes(items: list[dict], notes: list[list[tuple[str, str | None, str 
         for cite in citation.cites:
             bibliography.keys.remove(cite.key)
             bibliography.keys.append(cite.key)
-        out.append(cslrender.punctuate(str(bibliography.cite(citation, lambda item: None))))
+        text = cslrender.punctuate(str(bibliography.cite(citation, lambda item: None)))
+        out.append(cslrender.safe_html(cslrender.unshield(text)))
     return out
 
 

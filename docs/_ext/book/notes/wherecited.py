@@ -17,6 +17,7 @@ from sphinx.util.osutil import relative_uri
 
 from ..core.booksections import is_top
 from ..pdf.pdfpages import pages_of
+from ..pdf.texescape import escape as tex_escape
 
 
 def _collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -101,7 +102,7 @@ def _where_cited(app: Sphinx, doctree: nodes.Node, docname: str, pages: dict[str
             if app.builder.format == "latex":
                 para += nodes.raw(
                     "",
-                    rf"\hyperref[\detokenize{{{doc}:{label}}}]{{{text}}}, p.~\pageref{{\detokenize{{{doc}:{label}}}}}",
+                    rf"\hyperref[\detokenize{{{doc}:{label}}}]{{{tex_escape(text)}}}, p.~\pageref{{\detokenize{{{doc}:{label}}}}}",
                     format="latex",
                 )
             else:
