@@ -238,7 +238,7 @@ epub_language = BOOK["language"]
 epub_description = (
     f"{BOOK['subtitle']} of how the United States and the Soviet Union dealt with "
     "each other, from the revolution of 1917 to the dissolution of the Soviet Union in "
-    "December 1991: before the Second World War, the Second World War, and the Cold War. "
+    "December 1991, in seven chapters by period, from revolution and recognition to the end of the Cold War. "
     "Every claim cites its sources; sections and paragraphs are numbered for citation."
 )
 # The package's identifier: a UUID derived from the canonical URL and the

@@ -38,6 +38,12 @@ KEY = re.compile(r"(?<![\w/.])(?:" + "|".join(map(re.escape, KEYS)) + r")(?![\w/
 ACRONYMS = {
     "CIA", "CIP", "DOI", "EPUB", "FBI", "FRUS", "ISBN", "ISSN", "JSTOR", "KGB", "NARA", "NATO",
     "NKVD", "PDF", "PNND", "SALT", "START", "UK", "UN", "URL", "USA", "USSR", "WTO",
+    # The archives and institutions the third edition's Soviet sources name:
+    # the Archive of the President of the Russian Federation (APRF), the
+    # Archive of Foreign Policy of the Russian Federation (AVPRF) and of the
+    # USSR (AVP SSSR), the German Democratic Republic (GDR), the National
+    # Security Council (NSC), MIT Press, the Text Encoding Initiative (TEI).
+    "APRF", "AVP", "AVPRF", "GDR", "MIT", "NSC", "SSSR", "TEI",
 }
 ROMAN = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # Words that a memo to the editors uses and a note to readers does not.
