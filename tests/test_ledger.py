@@ -1,4 +1,4 @@
-"""The claim ledger (research/ledger.yaml) covers every note mark in the chapters.
+"""The claim ledger (research/ledger/<chapter>.yaml) covers every note mark in the chapters.
 
 Each sentence of a chapter that carries a note mark, written either as
 ``:footcite:p:`KeyA,KeyB``` or as the note role ``:note:`KeyA, p. 12; KeyB```,
@@ -20,7 +20,7 @@ import yaml
 from conftest import ROOT
 from test_editions import CHAPTERS
 
-LEDGER = ROOT / "research" / "ledger.yaml"
+LEDGER = ROOT / "research" / "ledger"
 LABEL = re.compile(r"^\.\. _([a-z0-9-]+):\s*$")
 MARK = re.compile(r":(footcite:p|note):`([^`]+)`")
 ROLE_TEXT = re.compile(r":(?:term|ref|doc|unsourced|index):`([^`<]*?)(?:\s*<[^>]*>)?`")
@@ -71,10 +71,21 @@ def marks_in(path: Path) -> list[Mark]:
     return found
 
 
-def load_ledger(path: Path) -> list[dict]:
+def load_ledger_file(path: Path) -> list[dict]:
+    """One chapter's entries, each given the chapter's name (the file's) as its ``doc``."""
+    name = path.relative_to(ROOT)
     entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    assert isinstance(entries, list), f"{path.relative_to(ROOT)}: the ledger must be a list of entries"
+    assert isinstance(entries, list), f"{name}: the ledger must be a list of entries"
+    for number, entry in enumerate(entries, 1):
+        assert isinstance(entry, dict), f"{name}: entry {number} is not a mapping"
+        assert entry.get("doc", path.stem) == path.stem, (
+            f"{name}: entry {number} names chapter {entry['doc']!r}; it belongs in {entry['doc']}.yaml")
+        entry["doc"] = path.stem
     return entries
+
+
+def ledger_files(folder: Path = LEDGER) -> list[Path]:
+    return sorted(folder.glob("*.yaml"))
 
 
 def check(marks: list[Mark], ledger: list[dict], ledger_name: str) -> list[str]:
@@ -122,17 +133,35 @@ def chapter_marks() -> list[Mark]:
     return [m for doc in CHAPTERS for m in marks_in(ROOT / "docs" / f"{doc}.rst")]
 
 
+def test_every_ledger_file_is_a_chapter_of_the_book():
+    strays = [str(p.relative_to(ROOT)) for p in ledger_files() if p.stem not in CHAPTERS]
+    assert not strays, f"ledger files for no chapter of docs/index.rst: {', '.join(strays)}"
+
+
 def test_every_cited_sentence_has_its_ledger_entry():
-    problems = check(chapter_marks(), load_ledger(LEDGER), "research/ledger.yaml")
+    marks = chapter_marks()
+    problems = []
+    for path in ledger_files():
+        name = str(path.relative_to(ROOT))
+        problems += check([m for m in marks if m.doc == path.stem], load_ledger_file(path), name)
+    missing = sorted({m.doc for m in marks} - {p.stem for p in ledger_files()})
+    problems += [f"docs/{doc}.rst has note marks but no research/ledger/{doc}.yaml" for doc in missing]
     assert not problems, "\n".join(problems)
 
 
 def test_every_ledger_source_says_where_and_quotes_briefly():
-    for number, entry in enumerate(load_ledger(LEDGER), 1):
-        for source in entry["sources"]:
-            assert source.get("where"), f"research/ledger.yaml: entry {number}, {source.get('key')}: no 'where'"
-            assert len(str(source.get("quote", "")).split()) <= 40, (
-                f"research/ledger.yaml: entry {number}, {source['key']}: a quotation of a few words, not a passage")
+    problems = []
+    for path in ledger_files():
+        name = path.relative_to(ROOT)
+        for number, entry in enumerate(load_ledger_file(path), 1):
+            for source in entry.get("sources") or []:
+                if not source.get("where"):
+                    problems.append(f"{name}: entry {number}, {source.get('key')}: no 'where'")
+                words = len(str(source.get("quote", "")).split())
+                if words > 40:
+                    problems.append(f"{name}: entry {number}, {source.get('key')}: a quotation of {words} words; "
+                                    "quote the few words that support the claim (40 at most)")
+    assert not problems, "\n".join(problems)
 
 
 # -- The check itself, on small made-up inputs ---------------------------------------------
@@ -185,3 +214,21 @@ def test_check_reports_a_stale_entry(chapter):
     problems = check(marks_in(chapter), stale, "ledger.yaml")
     assert problems == ["ledger.yaml: entry 3 (ch, ch-one, claim 'Nothing like this'): "
                         "matches no cited sentence in the chapters (stale entry?)"]
+
+
+def test_a_ledger_entry_filed_under_another_chapter_is_named(tmp_path, monkeypatch):
+    monkeypatch.setattr("test_ledger.ROOT", tmp_path)
+    path = tmp_path / "research" / "ledger" / "ch.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text("- section: ch-one\n  claim: x\n  sources: []\n- doc: other\n  section: s\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match=r"research/ledger/ch.yaml: entry 2 names chapter 'other'"):
+        load_ledger_file(path)
+
+
+def test_a_chapters_entries_are_read_from_its_file(tmp_path, monkeypatch, chapter):
+    path = tmp_path / "research" / "ledger" / "ch.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(yaml.safe_dump([{k: v for k, v in e.items() if k != "doc"} for e in GOOD]), encoding="utf-8")
+    assert check(marks_in(chapter), load_ledger_file(path), "ch.yaml") == []
+    assert check(marks_in(chapter), load_ledger_file(path)[:1], "ch.yaml") == [
+        "docs/ch.rst:7: cited sentence has no entry in ch.yaml (doc ch, section ch-one, keys Alpha1990a, Beta2001b)"]
