@@ -34,7 +34,12 @@ def copy_sources(dest: Path, docs: Path | None = None, bib: Path | None = None) 
     """Copy conf.py and the book's sources (or a test root's) into *dest*."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "conf.py", dest / "conf.py")
-    shutil.copy2(ROOT / "anchors.json", dest / "anchors.json")
+    # The anchor registry describes the pages it comes with: the book's is
+    # copied only with the book's own pages (its redirects lead to the book's
+    # chapters); a test root carries its own anchors.json, or has none.
+    registry = ROOT / "anchors.json" if docs is None else docs.parent / "anchors.json"
+    if registry.is_file():
+        shutil.copy2(registry, dest / "anchors.json")
     # _generated: the figures drawn by an earlier build here; the copy draws its own.
     shutil.copytree(ROOT / "docs", dest / "docs", ignore=shutil.ignore_patterns("__pycache__", "_generated"))
     if docs is not None:
