@@ -532,3 +532,20 @@ def test_a_bad_mark_fails_the_build_with_its_file_and_line(tmp_path, bad, line, 
     assert f"{root / 'docs' / 'second.rst'}:{line}: ERROR: {message}" in result.output, result.output
     assert not (root / "_build" / "html" / "second.html").exists(), "a page was written"
     assert not (root / "_build" / ".html-new").exists(), "a half-built site was left behind"
+
+
+def test_works_whose_short_notes_read_alike_are_told_apart_as_citeproc_js_does():
+    """Two letters of one author with one title: the short notes add the date
+    (the style's disambiguate branch); title case keeps 'p.m.' and a stop word
+    before a colon, and capitalises each part of a compound."""
+    def item(key, month, title):
+        return {"id": key, "type": "webpage", "author": [{"family": "Beam", "given": "Jacob D."}],
+                "title": title, "issued": {"date-parts": [[1953, month]]}, "URL": f"https://example.org/{key}"}
+    items = [item("a", 3, "The Chargé to the Department"), item("b", 4, "The Chargé to the Department"),
+             item("c", 5, "Talks at 6 p.m., in: early post-war days")]
+    sequence = [[(k, None, None)] for k in "abc"] + [[(k, "page", "12")] for k in "abc"]
+    ours = [visible(text) for text in notes.render_notes(items, sequence)]
+    theirs = citeproc_js([{"items": items, "notes": [[{"id": k, **({"label": l, "locator": v} if v else {})}
+                                                      for k, l, v in note] for note in sequence]}])[0]
+    assert ours == [visible(text) for text in theirs]
+    assert "March 1953, 12" in ours[3] and "April 1953, 12" in ours[4]

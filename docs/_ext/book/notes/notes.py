@@ -141,6 +141,7 @@ _LOWER_IN_TITLES = (
     "within without or yet so and nor a an the de d' von van c ca"
 ).split()
 _ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){2,}$")
+_LOWER_ABBREVIATION = re.compile(r"(?:[a-z]\.){2,}")
 _NUMERIC = re.compile(r"^[a-z]*\d+[a-z]*(?:\s*[-–,&]\s*[a-z]*\d+[a-z]*)*$", re.I)
 
 
@@ -195,6 +196,7 @@ def _patch_citeproc() -> None:
         return names_process(self, item, names_context=names_context, context=context, **kwargs)
 
     _csl_model.Names.process = names_unless_substituted
+    _csl_model.Name.process = _name_process(_csl_model.Name.process)
     _csl_model.If._is_numeric = is_numeric_locator
     _csl_model.If._locator = locator_is
     _csl_model.TextCased._stop_words = sorted(set(_csl_model.TextCased._stop_words) | set(_LOWER_IN_TITLES))
@@ -209,10 +211,20 @@ def _patch_citeproc() -> None:
         for word in text.words():
             if bibcsl.KEEP_CASE.fullmatch(str(word).strip("()[],;:“”‘’\"'")):
                 pass  # marked nocase in the CSL-JSON item
+            elif word.islower() and _LOWER_ABBREVIATION.fullmatch(str(word).strip("([“‘\"',;:”’)]")):
+                pass  # "6 p.m.", "e.g.": citeproc-js leaves them as written
+            elif ("-" in str(word) and any(part.islower() for part in str(word).split("-"))
+                  and str(word).strip("([“‘\"',;:”’)]") not in self._stop_words):
+                # As citeproc-js: each part of a compound is a word ("Post-War").
+                word = word.__class__("-".join(
+                    part if part in self._stop_words else part[:1].upper() + part[1:]
+                    for part in str(word).split("-")))
             elif word.islower():
                 starts = previous.endswith(":") or (previous.endswith(".") and not _ABBREVIATION.match(previous))
                 bare = str(word).lstrip("([“‘\"'")
-                word = word.capitalize_first() if starts or bare not in self._stop_words else word.soft_lower()
+                # A stop word before a colon is one too ("..., in: The ...").
+                stop = bare in self._stop_words or bare.rstrip(",;:") in self._stop_words
+                word = word.capitalize_first() if starts or not stop else word.soft_lower()
             previous = str(word)
             output.append(word)
         return " ".join(output)
@@ -244,11 +256,27 @@ def _branch_matches(branch, item, context) -> bool:
     if "position" in branch.attrib:
         results += branch._position(item, context)
     if "disambiguate" in branch.attrib:
-        # citeproc-py does not disambiguate: no cite needs it (it took every
-        # such branch, printing "ed. Mastny and Byrne" in a short note).
-        results.append(False)
+        # citeproc-py does not disambiguate (it took every such branch,
+        # printing "ed. Mastny and Byrne" in a short note): render_notes marks
+        # the works whose short notes would read alike, as citeproc-js does.
+        results.append(str(getattr(item, "key", "")).lower() in _DISAMBIGUATE)
     match = branch.get("match")
     return any(results) if match == "any" else (not any(results)) if match == "none" else all(results)
+
+
+# The works of the notes being rendered whose short notes read alike
+# (render_notes): the disambiguate="true" branches of the style apply to them,
+# and those of _EXPAND print their authors' given names too.
+_DISAMBIGUATE: set[str] = set()
+_EXPAND: set[str] = set()
+
+
+def _name_process(process):
+    def name_expanded(self, item, variable, context=None, sort_options=None, **kwargs):
+        if sort_options is None and str(getattr(item, "key", "")).lower() in _EXPAND:
+            sort_options = {"form": "long", "initialize-with": None}  # the name in full
+        return process(self, item, variable, context=context, sort_options=sort_options, **kwargs)
+    return name_expanded
 
 
 def _substitute(self, item, context=None, **kwargs):
@@ -300,6 +328,58 @@ def render_notes(items: list[dict], notes: list[list[tuple[str, str | None, str 
     # The data is text: a "<span" in a title or a locator is printed, never
     # taken for markup (cslrender.shield).
     plain = cslrender.shield(plain)
+    _DISAMBIGUATE.clear()
+    _EXPAND.clear()
+    try:
+        return _render(plain, notes)
+    finally:
+        _DISAMBIGUATE.clear()
+        _EXPAND.clear()
+
+
+def _short_notes(plain: list[dict], keys: list[str]) -> dict[str, str]:
+    """Each work's short note (no locator), rendered on its own."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    bibliography = CitationStylesBibliography(cslrender.style(STYLE), CiteProcJSON(plain), formatter.html)
+    pairs = []
+    for key in keys:
+        pair = (Citation([CitationItem(key)]), Citation([CitationItem(key)]))
+        for citation in pair:
+            bibliography.register(citation)
+        pairs.append(pair)
+    out = {}
+    for key, (first, later) in zip(keys, pairs):
+        bibliography.cite(first, lambda item: None)
+        out[key] = str(bibliography.cite(later, lambda item: None))
+    return out
+
+
+def _disambiguate(plain: list[dict], keys: list[str]) -> None:
+    """As citeproc-js does for this style: works cited in the same notes whose
+    short notes would read alike take the style's disambiguate="true" branches
+    (Chicago adds the date, CMOS 14.30); where that tells some of them apart
+    but not all, their authors' given names are printed as well."""
+    clashes: dict[str, list[str]] = {}
+    for key, text in _short_notes(plain, keys).items():
+        clashes.setdefault(text, []).append(key.lower())
+    groups = [group for group in clashes.values() if len(group) > 1]
+    _DISAMBIGUATE.update(key for group in groups for key in group)
+    if not groups:
+        return
+    after = {key.lower(): text for key, text in _short_notes(plain, [k for k in keys if k.lower() in _DISAMBIGUATE]).items()}
+    for group in groups:
+        if 1 < len({after[key] for key in group}) < len(group):
+            _EXPAND.update(group)
+
+
+def _render(plain: list[dict], notes) -> list[str]:
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, Locator, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    cited = list(dict.fromkeys(key for sources in notes for key, _label, _locator in sources))
+    _disambiguate(plain, cited)
     bibliography = CitationStylesBibliography(cslrender.style(STYLE), CiteProcJSON(plain), formatter.html)
     citations = []
     for sources in notes:
