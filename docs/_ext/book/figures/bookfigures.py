@@ -9,7 +9,7 @@ decides which pages are out of date, so that a page whose figure changed is
 read again (Sphinx tracks the image file like any dependency).
 
 Each figure has a digest of everything it is drawn from (the drawing code,
-the data files, matplotlib's version, and for the timeline the events found
+the data files (the stockpiles' docs/_data/nuclear-stockpiles.csv), matplotlib's version, and for the timeline the events found
 in the chapters).  The digest is kept beside the files, in
 ``<name>.sha256``: when it is unchanged and the files exist, nothing is
 drawn, so an unchanged figure keeps its bytes and its modification time.
@@ -71,6 +71,7 @@ def _file_bytes(paths) -> list[bytes]:
 def generate(srcdir: Path) -> list[str]:
     """Draw every figure whose inputs changed; return the names drawn."""
     from . import draw_maps
+    from . import draw_stockpiles
     from . import draw_timeline
     from .timeline import scan_events
 
@@ -87,6 +88,11 @@ def generate(srcdir: Path) -> list[str]:
         key = digest(name, mpl_version, *fonts, *_file_bytes(map_inputs))
         if ensure(outdir, name, key, lambda stem, draw=draw: (_matplotlib(), draw(stem))[1]):
             drawn.append(name)
+    stockpile_inputs = draw_stockpiles.input_files(srcdir) + [Path(__file__), Path(render.__file__)]
+    key = digest("stockpiles", mpl_version, *fonts, *_file_bytes(stockpile_inputs))
+    if ensure(outdir, "stockpiles", key, lambda stem: (
+            _matplotlib(), draw_stockpiles.draw(stem, draw_stockpiles.load(draw_stockpiles.data_path(srcdir))[1]))[1]):
+        drawn.append("stockpiles")
     events = scan_events(srcdir)
     key = digest("timeline", mpl_version, *fonts, json.dumps(events, sort_keys=True),
                  *_file_bytes([Path(draw_timeline.__file__), Path(__file__), Path(render.__file__)]))
