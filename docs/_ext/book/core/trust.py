@@ -17,11 +17,22 @@ the file and line and what to write instead:
   LATEX_COMMANDS (no ``\\input``: it would read a file into the PDF), and
   no ``:file:``.  ``:url:`` on ``raw`` and ``csv-table`` (fetched at build
   time) is refused too.
-- **Files outside the repository**: an ``include``, ``literalinclude``,
-  ``csv-table :file:``, ``image``, ``figure`` or
-  ``:download:`` path that resolves (symbolic links followed) outside the
-  folder of conf.py; and a symbolic link anywhere under docs/ (git stores
-  links, and the build would read whatever one points at).
+- **Files outside the book's sources**: an ``include`` (docutils' standard
+  ``<name.txt>`` form too), ``literalinclude``, ``csv-table :file:``,
+  ``image``, ``figure`` or ``:download:`` path that resolves (symbolic links
+  followed) outside docs/ (so nothing of .git/, _build/ or the machine); a
+  symbolic link anywhere under docs/ or in place of a file the build reads
+  at the top (references.bib, anchors.json, editions.json, CITATION.cff), since git
+  stores links and the build would read whatever one points at.
+- **Active content**: an SVG image holding script, event handlers,
+  ``javascript:`` or foreign objects; a download that a browser would open
+  as a page (``.html``, ``.svg``, ``.xml``, ``.js`` ...), since it would run
+  in the site's origin without its policy; ``.. meta::`` other than
+  ``description`` and ``keywords`` (``http-equiv`` could send readers
+  elsewhere); a toctree entry to an address whose scheme is not allowed.
+- **Math**: LaTeX that ``:math:`` and ``.. math::`` pass to the PDF as it
+  stands may use only the commands of MATH_COMMANDS (no ``\\input``,
+  ``\\write``, ``\\catcode``); ``:nowrap:`` is refused.
 - **A role that did not take**: ``:note:``` `` (empty) or ``:note:` Key```
   (a space after the backquote) is not a role to docutils: it would be
   printed as it stands and the sentence would lose its note.
@@ -82,15 +93,35 @@ def repository_root(app: Sphinx) -> Path:
 
 
 def outside(app: Sphinx, path: str | os.PathLike) -> bool:
-    """Whether *path*, its symbolic links followed, is outside the repository."""
+    """Whether *path*, its symbolic links followed, is outside the book's sources (docs/)."""
     real = Path(os.path.realpath(path))
-    root = repository_root(app)
+    root = Path(os.path.realpath(app.srcdir))
     return real != root and root not in real.parents
 
 
 def _outside_message(what: str, written: str) -> str:
-    return (f"{what} {written!r} is outside the repository: the build reads only the book's own files; "
-            "copy the file into docs/ and give its path there")
+    return (f"{what} {written!r} is outside the book's sources (docs/): the build reads only the book's own "
+            "files; copy the file into docs/ and give its path there")
+
+
+# A download a browser would open as a page, or run: it would run in the site's origin.
+ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"}
+# What an SVG image may not hold: script, handlers, script addresses, embedded documents.
+_SVG_ACTIVE = re.compile(r"<\s*(?:[\w-]+:)?(?:script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|"
+                         r"(?:java|vb)script\s*:|<!ENTITY", re.I)
+META_NAMES = {"description", "keywords"}
+# What LaTeX in :math: may use: the usual commands of formulas, nothing that reads, writes or redefines.
+MATH_COMMANDS = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi", "varphi", "chi", "psi",
+    "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega",
+    "frac", "dfrac", "sqrt", "sum", "prod", "int", "lim", "log", "ln", "exp", "sin", "cos", "tan", "max",
+    "min", "times", "cdot", "div", "pm", "mp", "le", "leq", "ge", "geq", "ne", "neq", "approx", "sim",
+    "equiv", "propto", "infty", "to", "rightarrow", "leftarrow", "Rightarrow", "ldots", "cdots", "dots",
+    "left", "right", "big", "Big", "quad", "qquad", "text", "mathrm", "mathbf", "mathit", "textrm",
+    "overline", "underline", "hat", "bar", "vec", "percent", ",", ";", "!", " ", "{", "}", "%", "_",
+    "\\", "&", "#", "$",
+}
 
 
 # -- Directives ---------------------------------------------------------------------------------
@@ -113,7 +144,16 @@ class BookInclude(_Checked, Include):
 
     def run(self):
         written = self.arguments[0]
-        if not (written.startswith("<") and written.endswith(">")):  # docutils' own, e.g. <isonum.txt>
+        if written.startswith("<") and written.endswith(">"):
+            # docutils' standard files, e.g. <isonum.txt>: a plain name in its own folder, nothing else.
+            name = written[1:-1]
+            from docutils.parsers.rst.directives import misc
+            standard = Path(misc.__file__).resolve().parent.parent / "include"
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*\.txt", name) or not (standard / name).is_file():
+                raise self.error(f"the included file {written!r} is not one of docutils' standard files "
+                                 "(e.g. <isonum.txt>): the build reads only the book's own files; copy the "
+                                 "file into docs/ and give its path there")
+        else:
             self.check_path(written)
         return super().run()
 
@@ -190,20 +230,38 @@ def _holder(node: nodes.Node) -> nodes.Element | None:
 
 
 def _where(node: nodes.Node, needle: str = "") -> tuple[str | None, int | None]:
-    """The source file and line of *needle* inside *node* (or of *node*)."""
+    """The source file and line of *needle* inside *node* (or of *node*, or of the nearest node around it
+    that has a line)."""
     holder = _holder(node)
     source = node.source if node.source else None
     probe = node
     while source is None and probe is not None:
         source, probe = probe.source, probe.parent
     if holder is None:
-        return source, node.line
+        line, probe = node.line, node
+        while line is None and probe is not None:
+            line, probe = probe.line, probe.parent
+        return source, line
     index = holder.rawsource.find(needle) if needle else -1
     return source, holder.line + (holder.rawsource.count("\n", 0, index) if index > 0 else 0)
 
 
+def _line_of(source: str | None, needle: str, start: int | None) -> int | None:
+    """The first line at or after *start* of the file *source* that holds *needle*."""
+    try:
+        lines = Path(source).read_text(encoding="utf-8").splitlines() if source else []
+    except OSError:
+        return None
+    for number, text in enumerate(lines[(start or 1) - 1:], start or 1):
+        if needle in text:
+            return number
+    return None
+
+
 def _error(message: str, node: nodes.Node, needle: str = "") -> None:
     source, line = _where(node, needle)
+    if line is None and needle:
+        line = _line_of(source, needle, 1)
     logger.error(message, location=f"{source}:{line}" if source and line else node, type="trust", subtype="input")
 
 
@@ -213,34 +271,96 @@ _LITERAL = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment, nod
 _FAILED_ROLE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`")
 
 
+def _svg_problem(app: Sphinx, absolute: str, written: str) -> str | None:
+    """What makes an SVG image (or each file a ``name.*`` image may pick) active content."""
+    for candidate in sorted(Path(absolute).parent.glob(Path(absolute).name)) if "*" in absolute else [Path(absolute)]:
+        if candidate.suffix.lower() not in (".svg", ".svgz") or not candidate.is_file():
+            continue
+        found = _SVG_ACTIVE.search(candidate.read_bytes().decode("utf-8", "replace"))
+        if found:
+            return (f"the image {written!r} holds {found.group(0).strip()!r}: an SVG with script, event handlers, "
+                    "script addresses or embedded documents would run in the site's origin; draw it without them")
+    return None
+
+
 def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
-    for node in doctree.findall(nodes.Element):
+    reported: set[str] = set()  # one line per address: a named link is a target and a reference
+    refused_images = []
+
+    def refuse(message: str, node: nodes.Node, needle: str = "") -> None:
+        if message not in reported:
+            reported.add(message)
+            _error(message, node, needle)
+
+    # A link defined by a target is reported where it is defined.
+    nodes_in_order = sorted(doctree.findall(nodes.Element), key=lambda n: not isinstance(n, nodes.target))
+    for node in nodes_in_order:
         uri = node.get("refuri") if isinstance(node, (nodes.reference, nodes.target)) else None
         if isinstance(node, nodes.image):
             uri = node.get("uri")
         if uri:
             problem = url_problem(uri)
             if problem:
-                _error(problem, node, uri)
+                refuse(problem, node, uri)
+                if isinstance(node, nodes.image):
+                    refused_images.append(node)
                 continue
             if isinstance(node, nodes.image):
                 if scheme_of(uri) or uri.startswith("//"):
-                    _error(f"the image {uri!r} is on another host: the site loads nothing from elsewhere; "
+                    refuse(f"the image {uri!r} is on another host: the site loads nothing from elsewhere; "
                            "put the image in the repository", node, uri)
+                    refused_images.append(node)
                 else:
                     _rel, absolute = env.relfn2path(uri, env.docname)
                     if outside(app, absolute):
-                        _error(_outside_message("the image", uri), node, uri)
+                        refuse(_outside_message("the image", uri), node, uri)
+                        refused_images.append(node)
+                    else:
+                        problem = _svg_problem(app, absolute, uri)
+                        if problem:
+                            refuse(problem, node, uri)
         if isinstance(node, addnodes.download_reference):
             target = node.get("reftarget", "")
             problem = url_problem(target)
             if problem:
-                _error(problem, node, target)
+                refuse(problem, node, target)
             elif not scheme_of(target) and "://" not in target:
                 _rel, absolute = env.relfn2path(target, env.docname)
                 if outside(app, absolute):
-                    _error(_outside_message("the download", target), node, target)
+                    refuse(_outside_message("the download", target), node, target)
+                elif Path(target).suffix.lower() in ACTIVE_SUFFIXES:
+                    refuse(f"the download {target!r} is a file a browser would open as a page and run in the "
+                           "site's origin: offer it zipped, or as a PDF or text file", node, target)
+        if isinstance(node, addnodes.toctree):
+            for _title, ref in node.get("entries", []):
+                problem = url_problem(ref or "")
+                if problem:
+                    message = f"the table of contents' entry: {problem}"
+                    if message not in reported:
+                        reported.add(message)
+                        source, line = _where(node)
+                        line = _line_of(source, ref, line) or line
+                        logger.error(message, location=f"{source}:{line}" if source and line else node,
+                                     type="trust", subtype="input")
+        if isinstance(node, nodes.meta):
+            names = {key for key in ("name", "http-equiv", "property") if node.get(key)}
+            if names != {"name"} or node["name"].lower() not in META_NAMES:
+                what = node.get("http-equiv") and f"http-equiv={node['http-equiv']}" or node.get("name") or "meta"
+                refuse(f".. meta:: {what} is not allowed in the book: only description and keywords "
+                       "(http-equiv could send readers to another address or change the page's policy)", node,
+                       str(what).split("=")[0] if node.get("http-equiv") else str(what))
+        if isinstance(node, nodes.math_block) and node.get("nowrap"):
+            refuse("math :nowrap: passes its LaTeX to the PDF unwrapped: leave it out", node)
+        if isinstance(node, (nodes.math, nodes.math_block)):
+            unknown = sorted({m.group(1) for m in _LATEX_COMMAND.finditer(node.astext())} - MATH_COMMANDS)
+            if unknown or "^^" in node.astext():
+                found = ", ".join("\\" + c for c in unknown) or "^^"
+                refuse(f"math may use only the commands of formulas, not {found}: LaTeX in math reaches the PDF "
+                       "as it stands and could read or write files", node)
+    for node in refused_images:  # nothing else reports them again (Sphinx: "image file not readable")
+        if node.parent is not None:
+            node.parent.remove(node)
     for text in doctree.findall(nodes.Text):
         if any(isinstance(parent, _LITERAL) for parent in _ancestors(text)):
             continue
@@ -274,8 +394,19 @@ def symlinks_under(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+# The files at the top of the repository that the build reads.
+TOP_FILES = ("conf.py", "anchors.json", "editions.json", "CITATION.cff")
+
+
+def top_symlinks(app: Sphinx) -> list[Path]:
+    """The files the build reads at the top of the repository (and its .bib files) that are links."""
+    root = Path(app.confdir)
+    names = [*TOP_FILES, *getattr(app.config, "bibtex_bibfiles", [])]
+    return [root / name for name in names if (root / name).is_symlink()]
+
+
 def _check_symlinks(app: Sphinx) -> None:
-    links = symlinks_under(Path(app.srcdir))
+    links = symlinks_under(Path(app.srcdir)) + top_symlinks(app)
     for path in links:
         logger.error(
             f"a symbolic link (to {os.readlink(path)!r}): the build reads only the book's own files, and "
