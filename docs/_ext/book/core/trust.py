@@ -30,6 +30,11 @@ the file and line and what to write instead:
   in the site's origin without its policy; ``.. meta::`` other than
   ``description`` and ``keywords`` (``http-equiv`` could send readers
   elsewhere); a toctree entry to an address whose scheme is not allowed.
+- **Kinds of file**: images, downloads and docs/_static's files are of the
+  kinds IMAGE_SUFFIXES, DOWNLOAD_SUFFIXES and STATIC_SUFFIXES allow (a list
+  of what is allowed: a type nobody thought of is refused).
+- **LaTeX**: a raw role's LaTeX, like the directive's, uses LATEX_COMMANDS
+  only; ``.. tabularcolumns::`` COLUMN_COMMANDS; a math label is a name.
 - **Math**: LaTeX that ``:math:`` and ``.. math::`` pass to the PDF as it
   stands may use only the commands of MATH_COMMANDS (no ``\\input``,
   ``\\write``, ``\\catcode``); ``:nowrap:`` is refused.
@@ -43,14 +48,15 @@ refuses").
 
 from __future__ import annotations
 
+import html
 import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from docutils import nodes
+from docutils import nodes, utils
 from docutils.parsers.rst import directives, roles
-from docutils.parsers.rst.directives.misc import Raw
+from docutils.parsers.rst.directives.misc import Meta, Raw
 from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.directives.code import LiteralInclude
@@ -104,11 +110,26 @@ def _outside_message(what: str, written: str) -> str:
             "files; copy the file into docs/ and give its path there")
 
 
-# A download a browser would open as a page, or run: it would run in the site's origin.
-ACTIVE_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".js", ".mjs"}
+# What a download may be: files a browser saves or shows as data, never a page it would run in the
+# site's origin (.html, .xht, .svg, .xml, .xsl, .rdf, .js ...).  A list of what is allowed, not of
+# what is not: a type nobody thought of is refused.
+DOWNLOAD_SUFFIXES = {".pdf", ".epub", ".zip", ".gz", ".tgz", ".tar", ".txt", ".csv", ".tsv", ".json", ".bib",
+                     ".ris", ".md", ".rst", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".odt",
+                     ".ods", ".docx", ".xlsx"}
+# What an image may be (an SVG's content is checked too).
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".pdf"}
+# What docs/_static may hold: the site's own styles, scripts, fonts and pictures.
+STATIC_SUFFIXES = {".css", ".js", ".woff", ".woff2", ".ttf", ".otf", ".png", ".jpg", ".jpeg", ".gif", ".webp",
+                   ".svg", ".ico", ".json", ".txt"}
+# LaTeX a table's column specification (.. tabularcolumns::) may use.
+COLUMN_COMMANDS = {"raggedright", "raggedleft", "centering", "arraybackslash", "linewidth", "textwidth",
+                   "columnwidth", "hsize", "real", "X", "Y", "Z", "hspace", "newline", "\\"}
 # What an SVG image may not hold: script, handlers, script addresses, embedded documents.
-_SVG_ACTIVE = re.compile(r"<\s*(?:[\w-]+:)?(?:script|foreignObject|iframe|embed|object)\b|\son[a-z]+\s*=|"
-                         r"(?:java|vb)script\s*:|<!ENTITY", re.I)
+_SVG_ACTIVE = re.compile(r"<\s*(?:[\w-]+:)?(?:script|foreignObject|iframe|embed|object|handler|listener)\b|"
+                         r"\son[a-z]+\s*=|<!ENTITY|<\?xml-stylesheet|"
+                         r"<\s*(?:[\w-]+:)?(?:set|animate\w*)\b[^>]*attributeName\s*=\s*[\"']?\s*(?:[\w-]+:)?(?:href|on)", re.I)
+# A script address once a browser has read it: character references decoded, blanks and controls dropped.
+_SVG_SCRIPT_ADDRESS = re.compile(r"(?:java|vb|live)script:|data:(?!image/(?:png|jpeg|gif|webp)[;,])", re.I)
 META_NAMES = {"description", "keywords"}
 # What LaTeX in :math: may use: the usual commands of formulas, nothing that reads, writes or redefines.
 MATH_COMMANDS = {
@@ -163,6 +184,8 @@ class BookLiteralInclude(_Checked, LiteralInclude):
 
     def run(self):
         self.check_path(self.arguments[0])
+        if "diff" in self.options:  # a second file, read and printed as a diff
+            self.check_path(self.options["diff"])
         return super().run()
 
 
@@ -192,14 +215,37 @@ class BookRaw(Raw):
         if "file" in self.options:
             raise self.error("raw :file: is not allowed in the book: write the LaTeX in the directive, "
                              "or the text in reStructuredText")
-        text = "\n".join(self.content)
-        unknown = sorted({m.group(1) for m in _LATEX_COMMAND.finditer(text)} - LATEX_COMMANDS)
-        if unknown or "^^" in text:
-            allowed = ", ".join("\\" + c for c in sorted(LATEX_COMMANDS))
-            found = ", ".join("\\" + c for c in unknown) or "^^"
-            raise self.error(f"raw latex may use only {allowed}, not {found}: it could read or write files "
-                             "when the PDF is built; write the text in reStructuredText")
+        problem = raw_latex_problem("\n".join(self.content))
+        if problem:
+            raise self.error(problem)
         return super().run()
+
+
+class BookMeta(Meta):
+    """``.. meta::`` with ``description`` and ``keywords`` only: other fields (``http-equiv``,
+    ``property``, a name with attributes) could send readers elsewhere or change the page's policy."""
+
+    def run(self):
+        problems = []
+        for offset, line in enumerate(self.content):
+            field = re.match(r"^:(.+?):(?:\s|$)", line.strip())
+            if field and " ".join(field.group(1).split()) not in META_NAMES:
+                problems.append(self.reporter.error(
+                    f".. meta:: field {field.group(1).strip()!r} is not allowed in the book: only description "
+                    "and keywords (http-equiv and the like could send readers to another address or change "
+                    "the page's policy)", line=self.content_offset + offset + 1))
+        return problems or super().run()
+
+
+def raw_latex_problem(text: str) -> str | None:
+    """Why raw LaTeX *text* may not reach the PDF (a command outside LATEX_COMMANDS), or None."""
+    unknown = sorted({m.group(1) for m in _LATEX_COMMAND.finditer(text)} - LATEX_COMMANDS)
+    if unknown or "^^" in text:
+        allowed = ", ".join("\\" + c for c in sorted(LATEX_COMMANDS))
+        found = ", ".join("\\" + c for c in unknown) or "^^"
+        return (f"raw latex may use only {allowed}, not {found}: it could read or write files "
+                "when the PDF is built; write the text in reStructuredText")
+    return None
 
 
 def raw_role(role, rawtext, text, lineno, inliner, options=None, content=None):
@@ -213,6 +259,10 @@ def raw_role(role, rawtext, text, lineno, inliner, options=None, content=None):
             line=lineno)
         problem = inliner.problematic(rawtext, rawtext, message)
         return [problem], [message]
+    latex = raw_latex_problem(utils.unescape(text, True))  # the text as the raw node will hold it
+    if latex:
+        message = inliner.reporter.error(latex, line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
     return roles.raw_role(role, rawtext, text, lineno, inliner, options, content)
 
 
@@ -253,7 +303,7 @@ def _line_of(source: str | None, needle: str, start: int | None) -> int | None:
     except OSError:
         return None
     for number, text in enumerate(lines[(start or 1) - 1:], start or 1):
-        if needle in text:
+        if needle in text or needle in text.expandtabs(8):  # docutils reads a tab as spaces
             return number
     return None
 
@@ -271,15 +321,42 @@ _LITERAL = (nodes.FixedTextElement, nodes.literal, nodes.raw, nodes.comment, nod
 _FAILED_ROLE = re.compile(r"(?<![\w`]):(?:[A-Za-z][\w.+-]*:)+`")
 
 
-def _svg_problem(app: Sphinx, absolute: str, written: str) -> str | None:
-    """What makes an SVG image (or each file a ``name.*`` image may pick) active content."""
-    for candidate in sorted(Path(absolute).parent.glob(Path(absolute).name)) if "*" in absolute else [Path(absolute)]:
-        if candidate.suffix.lower() not in (".svg", ".svgz") or not candidate.is_file():
-            continue
-        found = _SVG_ACTIVE.search(candidate.read_bytes().decode("utf-8", "replace"))
-        if found:
-            return (f"the image {written!r} holds {found.group(0).strip()!r}: an SVG with script, event handlers, "
-                    "script addresses or embedded documents would run in the site's origin; draw it without them")
+def svg_problem(data: bytes) -> str | None:
+    """What makes an SVG file active content (script, handlers, script addresses, embedded documents,
+    an encoding other than UTF-8, which a browser may read otherwise than this check), or None."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "bytes that are not UTF-8"
+    if text.startswith("\ufeff") or re.match(r"<\?xml[^>]*encoding\s*=\s*[\"'](?!utf-8)", text, re.I):
+        return "an encoding other than UTF-8"
+    found = _SVG_ACTIVE.search(text)
+    if found:
+        return repr(found.group(0).strip())
+    read = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(text))
+    found = _SVG_SCRIPT_ADDRESS.search(read)
+    return repr(found.group(0)) if found else None
+
+
+def _image_candidates(absolute: str) -> list[Path]:
+    path = Path(absolute)
+    return sorted(path.parent.glob(path.name)) if "*" in absolute else [path]
+
+
+def _image_problem(app: Sphinx, absolute: str, written: str) -> str | None:
+    """Why an image (or a file that a ``name.*`` image may pick) may not be published, or None."""
+    for candidate in _image_candidates(absolute):
+        if not candidate.is_file() or ("*" in absolute and candidate.suffix.lower() not in IMAGE_SUFFIXES):
+            continue  # name.* picks only images of the builder's kinds
+        if candidate.suffix.lower() not in IMAGE_SUFFIXES:
+            return (f"the image {written!r} is a {candidate.suffix or 'suffix-less'} file: an image is "
+                    f"{', '.join(sorted(IMAGE_SUFFIXES))}; anything else could be a page run in the site's origin")
+        if candidate.suffix.lower() == ".svg":
+            found = svg_problem(candidate.read_bytes())
+            if found:
+                return (f"the image {written!r} holds {found}: an SVG with script, event handlers, script "
+                        "addresses or embedded documents would run in the site's origin; draw it without them "
+                        "(UTF-8, no script)")
     return None
 
 
@@ -317,7 +394,7 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                         refuse(_outside_message("the image", uri), node, uri)
                         refused_images.append(node)
                     else:
-                        problem = _svg_problem(app, absolute, uri)
+                        problem = _image_problem(app, absolute, uri)
                         if problem:
                             refuse(problem, node, uri)
         if isinstance(node, addnodes.download_reference):
@@ -329,9 +406,10 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 _rel, absolute = env.relfn2path(target, env.docname)
                 if outside(app, absolute):
                     refuse(_outside_message("the download", target), node, target)
-                elif Path(target).suffix.lower() in ACTIVE_SUFFIXES:
-                    refuse(f"the download {target!r} is a file a browser would open as a page and run in the "
-                           "site's origin: offer it zipped, or as a PDF or text file", node, target)
+                elif Path(target).suffix.lower() not in DOWNLOAD_SUFFIXES:
+                    refuse(f"the download {target!r} is not a kind of file the book offers "
+                           f"({', '.join(sorted(DOWNLOAD_SUFFIXES))}): a page (.html, .xht, .svg, .xml ...) would "
+                           "run in the site's origin; offer it zipped, or as a PDF or text file", node, target)
         if isinstance(node, addnodes.toctree):
             for _title, ref in node.get("entries", []):
                 problem = url_problem(ref or "")
@@ -350,6 +428,18 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 refuse(f".. meta:: {what} is not allowed in the book: only description and keywords "
                        "(http-equiv could send readers to another address or change the page's policy)", node,
                        str(what).split("=")[0] if node.get("http-equiv") else str(what))
+        if isinstance(node, nodes.math_block):
+            for label in [node.get("label") or "", *node.get("names", []), *node.get("ids", [])]:
+                if label and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9:._-]*", label):
+                    refuse(f"the math label {label!r} is not a name: it goes into LaTeX as it stands; "
+                           "use letters, digits and hyphens", node)
+        if isinstance(node, addnodes.tabular_col_spec):
+            spec = node.get("spec", "")
+            unknown = sorted({m.group(1) for m in _LATEX_COMMAND.finditer(spec)} - COLUMN_COMMANDS)
+            if unknown or "^^" in spec:
+                found = ", ".join("\\" + c for c in unknown) or "^^"
+                refuse(f"tabularcolumns may use only column types and {', '.join(sorted(COLUMN_COMMANDS))}, "
+                       f"not {found}: it goes into LaTeX as it stands", node)
         if isinstance(node, nodes.math_block) and node.get("nowrap"):
             refuse("math :nowrap: passes its LaTeX to the PDF unwrapped: leave it out", node)
         if isinstance(node, (nodes.math, nodes.math_block)):
@@ -405,6 +495,24 @@ def top_symlinks(app: Sphinx) -> list[Path]:
     return [root / name for name in names if (root / name).is_symlink()]
 
 
+def _check_static(app: Sphinx) -> None:
+    """docs/_static is copied into the site unread: it may hold only the site's own kinds of file."""
+    bad = []
+    for folder in app.config.html_static_path:
+        root = Path(app.confdir, folder) if not Path(app.srcdir, folder).exists() else Path(app.srcdir, folder)
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if path.suffix.lower() not in STATIC_SUFFIXES:
+                bad.append(f"{path}:1: a {path.suffix or 'suffix-less'} file among the site's static files: "
+                           f"they are {', '.join(sorted(STATIC_SUFFIXES))}; a page here would be published "
+                           "unread and run in the site's origin")
+            elif path.suffix.lower() == ".svg" and svg_problem(path.read_bytes()):
+                bad.append(f"{path}:1: an SVG holding {svg_problem(path.read_bytes())}: draw it without script")
+    for line in bad:
+        logger.error(line, type="trust", subtype="static")
+    if bad:
+        raise SystemExit(2)
+
+
 def _check_symlinks(app: Sphinx) -> None:
     links = symlinks_under(Path(app.srcdir)) + top_symlinks(app)
     for path in links:
@@ -421,8 +529,10 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("literalinclude", BookLiteralInclude, override=True)
     app.add_directive("csv-table", BookCSVTable, override=True)
     app.add_directive("raw", BookRaw, override=True)
+    app.add_directive("meta", BookMeta, override=True)
     app.add_role("raw", raw_role, override=True)
     app.connect("builder-inited", _check_symlinks, priority=100)
+    app.connect("builder-inited", _check_static, priority=101)
     # Before Sphinx's collectors (500) resolve the images and downloads.
     app.connect("doctree-read", _check_doctree, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
