@@ -187,7 +187,6 @@ _LATEX_PREAMBLE = latex_macros(
     text=dict(
         title=BOOK["title"],
         subtitle=BOOK["subtitle"],
-        shorttitle=BOOK["short_title"],
         author=author,
         publisher=BOOK["publisher"],
         edition=f"{BOOK['edition']}, version {BOOK['version']}",

@@ -350,6 +350,18 @@ def assemble_site(out: Path, html_dir: Path, downloads: list[Path], root: Path |
     return site
 
 
+# What the build reads at the top of the repository: never through a link (git stores links, and the
+# build would read whatever one points at).  Links under docs/ are refused by the book's trust check.
+TOP_SOURCES = ("conf.py", "references.bib", "anchors.json", "editions.json", "CITATION.cff", "docs", "editions")
+
+
+def linked_sources(root: Path) -> list[str]:
+    """One line for each of the book's top-level sources that is a symbolic link."""
+    return [f"{root / name}:1: a symbolic link (to {os.readlink(root / name)!r}): the build reads only the "
+            "book's own files; put the file itself here (git rm the link, add the file)"
+            for name in TOP_SOURCES if (root / name).is_symlink()]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("target", choices=["all", "pdf", "epub", "html"], nargs="?", default="all")
@@ -369,6 +381,10 @@ def main(argv: list[str] | None = None) -> int:
 def run(target: str, root: Path, out: Path) -> int:
     """Build *target* of the book in *root* into *out* (main holds the lock)."""
     os.environ["SOURCE_DATE_EPOCH"] = source_date_epoch(root)
+    links = linked_sources(root)
+    if links:
+        print("\nBUILD FAILED: " + "\n".join(links), file=sys.stderr)
+        return 1
     try:
         edition_site.check(root)  # the record and the archives, before any build
         edition_site.mark_draft(root)  # sets or clears BOOK_DRAFT_AFTER for conf.py

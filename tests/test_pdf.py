@@ -167,6 +167,26 @@ def test_no_two_words_of_a_running_head_or_foot_overlap(edition):
     assert not problems, f"{len(problems)} overlapping words:\n" + "\n".join(problems[:20])
 
 
+def test_the_running_foot_gives_the_title_as_the_title_page_does(book, edition):
+    """A page is cited from its foot (a photocopy, an excerpt): the foot names
+    the book by its full title, not a shortened one."""
+    lay = layout(edition.log)
+    title = " ".join(book.identity["title"].split())
+    feet, wrong = 0, []
+    for page in pages_of(edition):
+        _left, _right, (_head, _text, (top, bottom)) = frame(page, lay)
+        band = sorted((w for w in page.words if top - SLACK_BP <= w.top and w.bottom <= bottom + SLACK_BP),
+                      key=lambda w: (round(w.top), w.x0))
+        words = [w.text for w in band if not w.text.isdigit() and not re.fullmatch(r"[ivxlc]+", w.text)]
+        if len(words) < 3:  # a page number alone, or nothing
+            continue
+        feet += 1
+        if title not in " ".join(words):
+            wrong.append(f"page {page.number}: {' '.join(words)!r}")
+    assert feet, "no page has a running foot: the test reads nothing"
+    assert not wrong, f"feet without the title {title!r}:\n" + "\n".join(wrong[:10])
+
+
 def test_a_page_without_text_has_no_running_head_or_foot(edition):
     """A blank page (the left-hand page left so that a chapter opens on the
     right) is blank: no running head, no foot, no page number."""

@@ -168,7 +168,13 @@ def test_markup_in_titles_and_notes_is_printed_as_text_everywhere(tiny_good, tin
      "a raw role in html format is not allowed"),
     ("references.bib", "  year      = {2000},", "  year      = {2000},\n  url       = {javascript:alert(1)},",
      "field 'url': the address 'javascript:alert(1)' has the scheme 'javascript:'"),
-], ids=["javascript", "data", "vbscript", "file", "raw-html", "raw-role", "bib-url"])
+    ("docs/index.rst", "   chapter\n", "   chapter\n   Click me <javascript://%0Aalert(1)>\n",
+     "the table of contents' entry: the address 'javascript://%0Aalert(1)' has the scheme 'javascript:'"),
+    ("docs/chapter.rst", "A reference to", ".. meta::\n   :http-equiv=refresh: 0; url=https://example.org/\n\nA reference to",
+     ".. meta:: field 'http-equiv=refresh' is not allowed in the book"),
+    ("docs/chapter.rst", "A reference to", ".. image:: https://example.org/x.png\n   :target: javascript:alert(1)\n\nA reference to",
+     "the scheme 'javascript:'"),
+], ids=["javascript", "data", "vbscript", "file", "raw-html", "raw-role", "bib-url", "toctree", "meta", "image-target"])
 def test_unsafe_addresses_and_raw_html_are_refused(tiny, snapshot, where, old, new, expected):
     before = snapshot(tiny)
     line = replace_in(tiny / where, old, new)
@@ -176,8 +182,54 @@ def test_unsafe_addresses_and_raw_html_are_refused(tiny, snapshot, where, old, n
         line += 1  # the url field, after the year
     if ".. role::" in new:
         line += 3  # where the role is used
+    if where == "docs/index.rst" or ".. meta::" in new:
+        line += 1  # the entry, after the chapter; the meta field, after the directive
     result = run_build(tiny)
     assert_failed_cleanly(tiny, result, f"{Path(where).name}:{line}:", expected)
+    assert result.output.count(expected) == 1, f"one line for one bad input:\n{result.output}"
+    assert snapshot(tiny) == before
+
+
+def test_a_named_link_with_a_bad_address_is_refused_once_where_it_is_defined(tiny, snapshot):
+    before = snapshot(tiny)
+    line = replace_in(tiny / "docs" / "chapter.rst", "A reference to",
+                      "See evt_ for more.\n\n.. _evt: vbscript:msgbox(1)\n\nA reference to")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line + 2}:", "the scheme 'vbscript:'")
+    assert result.output.count("the scheme 'vbscript:'") == 1, result.output
+    assert snapshot(tiny) == before
+
+
+@pytest.mark.parametrize("name, content, written, expected", [
+    ("evil.svg", '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>',
+     ".. figure:: evil.svg\n   :alt: A figure\n\n   A caption.", "the image 'evil.svg' holds '<script'"),
+    ("handler.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)" width="10" height="10"/>',
+     ".. image:: handler.svg\n   :alt: An image", "the image 'handler.svg' holds 'onload='"),
+    ("page.html", "<p><img src=x onerror=alert(1)></p>", "A :download:`page <page.html>` to fetch.",
+     "the download 'page.html' is not a kind of file the book offers"),
+], ids=["svg-script", "svg-handler", "html-download"])
+def test_active_content_is_refused(tiny, snapshot, name, content, written, expected):
+    """A file the site would serve from its own origin, without its policy, may not hold script."""
+    before = snapshot(tiny)
+    (tiny / "docs" / name).write_text(content, encoding="utf-8")
+    line = replace_in(tiny / "docs" / "chapter.rst", "A reference to", written + "\n\nA reference to")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", expected)
+    assert snapshot(tiny) == before
+
+
+@pytest.mark.parametrize("name", ["references.bib", "conf.py", "anchors.json"])
+def test_a_top_level_source_that_is_a_link_is_refused_in_one_line(tiny, snapshot, tmp_path, name):
+    before = snapshot(tiny)
+    if not (tiny / name).exists():
+        (tiny / name).write_text("{}\n", encoding="utf-8")
+    copy = tmp_path / f"outside-{name}"
+    copy.write_bytes((tiny / name).read_bytes())
+    (tiny / name).unlink()
+    (tiny / name).symlink_to(copy)
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"{name}:1: a symbolic link", "put the file itself here")
+    assert "Traceback" not in result.output, result.output
     assert snapshot(tiny) == before
 
 
@@ -258,22 +310,28 @@ def outside_file(tmp_path) -> Path:
 
 
 @pytest.mark.parametrize("directive, expected", [
-    (".. include:: {rel}", "the included file '{rel}' is outside the repository"),
-    (".. literalinclude:: {rel}", "the included file '{rel}' is outside the repository"),
-    (".. csv-table:: A table\n   :file: {rel}", "the table's file '{rel}' is outside the repository"),
+    (".. include:: {rel}", "the included file '{rel}' is outside the book's sources (docs/)"),
+    (".. include:: <{abs}>", "the included file '<{abs}>' is not one of docutils' standard files"),
+    (".. literalinclude:: {rel}", "the included file '{rel}' is outside the book's sources (docs/)"),
+    (".. literalinclude:: ../conf.py", "the included file '../conf.py' is outside the book's sources (docs/)"),
+    (".. csv-table:: A table\n   :file: {rel}", "the table's file '{rel}' is outside the book's sources (docs/)"),
     (".. raw:: latex\n   :file: {rel}", "raw :file: is not allowed"),
     (".. raw:: latex\n\n   \\input{{{abs}}}", "raw latex may use only"),
-    (".. image:: {rel}", "the image '{rel}' is outside the repository"),
-    (".. figure:: {rel}\n   :alt: A figure\n\n   A caption.", "the image '{rel}' is outside the repository"),
-    ("A :download:`file <{rel}>` to fetch.", "the download '{rel}' is outside the repository"),
-], ids=["include", "literalinclude", "csv-table", "raw-file", "raw-input", "image", "figure", "download"])
+    ("A formula :math:`\\input{{{abs}}}` here.", "math may use only the commands of formulas, not \\input"),
+    (".. math::\n\n   x \\write18{{ls}}", "math may use only the commands of formulas, not \\write"),
+    (".. image:: {rel}", "the image '{rel}' is outside the book's sources (docs/)"),
+    (".. figure:: {rel}\n   :alt: A figure\n\n   A caption.", "the image '{rel}' is outside the book's sources (docs/)"),
+    ("A :download:`file <{rel}>` to fetch.", "the download '{rel}' is outside the book's sources (docs/)"),
+], ids=["include", "standard-include", "literalinclude", "repository-file", "csv-table", "raw-file", "raw-input",
+        "math-role", "math-directive", "image", "figure", "download"])
 def test_a_path_outside_the_repository_is_refused(tiny, snapshot, outside_file, directive, expected):
     before = snapshot(tiny)
     rel = os.path.relpath(outside_file, tiny / "docs")
     line = replace_in(tiny / "docs" / "chapter.rst", "A reference to",
                       directive.format(rel=rel, abs=outside_file) + "\n\nA reference to")
     result = run_build(tiny)
-    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", expected.format(rel=rel))
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", expected.format(rel=rel, abs=outside_file))
+    assert "secret from outside" not in result.output
     assert snapshot(tiny) == before
 
 
@@ -392,3 +450,60 @@ def test_a_redirect_is_data_for_a_static_script(tiny, chromium):
         page.goto(base + "gone.html#lost")
         page.wait_for_url(re.compile(r"chapter\.html#chapter$"))
         context.close()
+
+
+# -- A second attack's findings: every way into LaTeX, every kind of file the site serves ------------
+
+
+@pytest.mark.parametrize("written, offset, expected", [
+    (".. literalinclude:: chapter.rst\n   :diff: {rel}", 0, "the included file '{rel}' is outside the book's sources"),
+    (".. role:: rl(raw)\n   :format: latex\n\nRaw :rl:`\\input{{{abs}}}` here.", 3, "raw latex may use only"),
+    (".. math::\n   :label: x}}\\llap{{\\input{{{abs}}}}}\\def\\y{{\n\n   a+b", 0, "is not a name"),
+    (".. tabularcolumns:: >{{\\input{{{abs}}}}}l l\n\n.. list-table::\n\n   * - a\n     - b", 0,
+     "tabularcolumns may use only column types"),
+    (".. meta::\n   :description: A page.\n   :name=refresh: 0; url=https://example.org/", 2,
+     ".. meta:: field 'name=refresh' is not allowed"),
+    (".. meta::\n   :property=og:url: https://example.org/", 1, "field 'property=og:url' is not allowed"),
+], ids=["literalinclude-diff", "raw-role", "math-label", "tabularcolumns", "meta-name", "meta-property"])
+def test_every_way_into_latex_or_the_page_head_is_checked(tiny, snapshot, outside_file, written, offset, expected):
+    before = snapshot(tiny)
+    rel = os.path.relpath(outside_file, tiny / "docs")
+    line = replace_in(tiny / "docs" / "chapter.rst", "A reference to",
+                      written.format(rel=rel, abs=outside_file) + "\n\nA reference to")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line + offset}:", expected.format(rel=rel))
+    assert "secret from outside" not in result.output
+    assert snapshot(tiny) == before
+
+
+SCRIPT_PAGE = '<html xmlns="http://www.w3.org/1999/xhtml"><body><script>alert(1)</script></body></html>'
+
+
+@pytest.mark.parametrize("name, content, written, expected", [
+    ("page.html", SCRIPT_PAGE.encode(), ".. figure:: page.html\n\n   A caption.", "the image 'page.html' is a .html file"),
+    ("page.xht", SCRIPT_PAGE.encode(), "A :download:`page <page.xht>` to fetch.",
+     "the download 'page.xht' is not a kind of file the book offers"),
+    ("u16.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'.encode("utf-16"),
+     ".. image:: u16.svg\n   :alt: An image", "holds bytes that are not UTF-8"),
+    ("ent.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="&#106;avascript:alert(1)"><rect/></a></svg>',
+     ".. image:: ent.svg\n   :alt: An image", "holds 'javascript:'"),
+    ("tab.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a href="java\tscript:alert(1)"><rect/></a></svg>',
+     ".. image:: tab.svg\n   :alt: An image", "holds 'javascript:'"),
+    ("set.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><a><set attributeName="href" to="x"/></a></svg>',
+     ".. image:: set.svg\n   :alt: An image", "holds '<set attributeName=\"href'"),
+], ids=["html-image", "xhtml-download", "utf16-svg", "entity-svg", "tab-svg", "set-svg"])
+def test_a_file_the_site_would_serve_as_a_page_is_refused(tiny, snapshot, name, content, written, expected):
+    before = snapshot(tiny)
+    (tiny / "docs" / name).write_bytes(content)
+    line = replace_in(tiny / "docs" / "chapter.rst", "A reference to", written + "\n\nA reference to")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, f"chapter.rst:{line}:", expected)
+    assert snapshot(tiny) == before
+
+
+def test_a_page_among_the_static_files_is_refused(tiny, snapshot):
+    before = snapshot(tiny)
+    (tiny / "docs" / "_static" / "evil.html").write_text(SCRIPT_PAGE, encoding="utf-8")
+    result = run_build(tiny)
+    assert_failed_cleanly(tiny, result, "_static/evil.html:1: a .html file among the site's static files")
+    assert snapshot(tiny) == before
