@@ -25,7 +25,11 @@ FIGURES = {
     "fig-map-world": ("introduction", "map-world"),
     "fig-map-blocs": ("cold-war", "map-blocs"),
     "fig-timeline": ("timeline", "timeline"),
+    "fig-stockpiles": ("detente", "stockpiles"),
 }
+
+# Charts drawn from a data file: figure name -> the file, under docs/_data.
+DATA_FIGURES = {"fig-stockpiles": "nuclear-stockpiles.csv"}
 
 
 def generated(root: Path) -> dict[str, float]:
@@ -88,6 +92,24 @@ def test_maps_cite_their_sources(book):
         # The figure's own notes, under its legend (docs/_ext/book/notes/notes.py).
         note = figure.find(id=href.split("#", 1)[1])
         assert note is not None and note.find_parent("p", class_="book-figure-note") is not None, href
+
+
+@pytest.mark.parametrize("name", DATA_FIGURES)
+def test_a_chart_states_no_number_that_is_not_in_its_data(book, name):
+    """Every number the alt text or the caption gives (a count, a year) is
+    a value or a year of the chart's data file: nothing is plotted or said
+    that the data do not hold."""
+    page, _ = FIGURES[name]
+    figure = soup(book.html / f"{page}.html").find("figure", id=name)
+    data = (ROOT / "docs" / "_data" / DATA_FIGURES[name]).read_text(encoding="utf-8")
+    rows = [line.split(",") for line in data.splitlines() if line and not line.startswith("#")][1:]
+    assert rows, f"docs/_data/{DATA_FIGURES[name]} has no rows"
+    held = {cell.strip() for row in rows for cell in row[1:]}
+    said = figure.find("img")["alt"] + " " + figure.find("figcaption").get_text(" ")
+    numbers = {n.replace(",", "") for n in re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\b", said)}
+    numbers -= {"1", "2"}  # "Fig. 2", figure numbers; a count of one or two is not a datum here
+    strange = sorted(n for n in numbers if n not in held and not re.fullmatch(r"\d", n))
+    assert not strange, f"{name}: numbers not in docs/_data/{DATA_FIGURES[name]}: {strange}"
 
 
 def test_figures_have_a_light_opaque_background(book):
