@@ -66,11 +66,16 @@ def timed(root: Path, target: str) -> float:
 # -- The page budget -----------------------------------------------------------
 
 # A chapter page, everything it loads included, may weigh at most BUDGET_RATIO
-# times the same page of a plain furo build (raw and gzip), at most
-# BUDGET_GZIP bytes gzip, and take at most BUDGET_REQUESTS requests.
+# times the same page of a plain furo build (raw and gzip), add at most
+# BUDGET_EXTRA_GZIP bytes gzip to it (what the book's apparatus costs a
+# reader, whatever the chapter's length: a long chapter's own text is not
+# over budget), and take at most BUDGET_REQUESTS requests, not counting the
+# redirect script of a page that holds a moved section's old anchor (a few
+# hundred bytes, so that a citation of an earlier edition still lands).
 BUDGET_RATIO = 1.15
-BUDGET_GZIP = 40 * 1024
+BUDGET_EXTRA_GZIP = 8 * 1024
 BUDGET_REQUESTS = 8
+REDIRECT_SCRIPT = "_static/redirect.js"
 
 # The baseline: the same sources, furo and sphinxcontrib-bibtex, nothing else
 # (but the book's bibliography styles, which only name styles the sources use).
@@ -185,12 +190,15 @@ def page_budget(root: Path, site: Path, browser=None) -> bool:
     print()
     print("Page budget: each chapter page with everything it loads, against a plain furo")
     print(f"build of the same sources.  Budget: at most {BUDGET_RATIO:.2f} times plain furo (raw and")
-    print(f"gzip), at most {BUDGET_GZIP // 1024} KB gzip, at most {BUDGET_REQUESTS} requests.")
+    print(f"gzip), at most {BUDGET_EXTRA_GZIP // 1024} KB gzip more than plain furo, at most {BUDGET_REQUESTS} requests")
+    print(f"(a moved section's {REDIRECT_SCRIPT} apart).")
     print(f"  {'page':28} {'raw KB':>8} {'furo':>7} {'gzip KB':>8} {'furo':>7} {'ratio':>6} {'requests':>8} {'furo':>5}")
     ok = True
     for page, book, furo in rows:
         ratio = max(book["raw"] / furo["raw"], book["gzip"] / furo["gzip"])
-        within = ratio <= BUDGET_RATIO and book["gzip"] <= BUDGET_GZIP and book["requests"] <= BUDGET_REQUESTS
+        requests = book["requests"] - (REDIRECT_SCRIPT in book["files"])
+        within = (ratio <= BUDGET_RATIO and book["gzip"] - furo["gzip"] <= BUDGET_EXTRA_GZIP
+                  and requests <= BUDGET_REQUESTS)
         ok &= within
         print(f"  {page:28} {book['raw'] / 1024:8.1f} {furo['raw'] / 1024:7.1f} {book['gzip'] / 1024:8.1f} "
               f"{furo['gzip'] / 1024:7.1f} {ratio:6.2f} {book['requests']:8d} {furo['requests']:5d}"

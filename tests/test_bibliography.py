@@ -182,3 +182,20 @@ def test_the_note_follows_the_reference_as_a_sentence(kind):
 def test_a_note_ending_with_a_quotation_gets_no_second_full_stop():
     text = full_text("@misc{Key2000word, author = {Doe, Jane}, title = {T}, year = {2000}, note = {Says ``it ended.''}}")
     assert text.endswith("Editors’ note: Says “it ended.”"), text
+
+
+def test_a_doi_prints_as_its_address(book):
+    """A work with a DOI is cited by its address, https://doi.org/…, as
+    Chicago (14.8) asks; the link's text is the address it leads to, so the
+    PDF prints it once, not again in a footnote (latex_show_urls)."""
+    dois = {key: entry.fields["doi"].strip() for key, entry in entries().items() if "doi" in entry.fields}
+    assert dois, "references.bib has no DOI: the rule is not exercised"
+    page = soup(book.html / "bibliography.html")
+    for key, doi in dois.items():
+        address = f"https://doi.org/{doi}"
+        links = page.find_all("a", href=address)
+        assert links, f"{key}: the bibliography has no link to {address}"
+        assert all(link.get_text(strip=True) == address for link in links), (
+            f"{key}: the DOI's link reads {[link.get_text(strip=True) for link in links]}, not {address}")
+    text = pdftotext(book.pdf)
+    assert "doi:10." not in text, "the PDF prints a DOI as doi:…, not as its address"

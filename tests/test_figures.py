@@ -105,7 +105,10 @@ def test_a_chart_states_no_number_that_is_not_in_its_data(book, name):
     rows = [line.split(",") for line in data.splitlines() if line and not line.startswith("#")][1:]
     assert rows, f"docs/_data/{DATA_FIGURES[name]} has no rows"
     held = {cell.strip() for row in rows for cell in row[1:]}
-    said = figure.find("img")["alt"] + " " + figure.find("figcaption").get_text(" ")
+    caption = figure.find("figcaption")
+    for note in caption.select(".book-figure-note, .book-figure-note-ref"):
+        note.decompose()  # the sources' own dates are not data
+    said = figure.find("img")["alt"] + " " + caption.get_text(" ")
     numbers = {n.replace(",", "") for n in re.findall(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+\b", said)}
     numbers -= {"1", "2"}  # "Fig. 2", figure numbers; a count of one or two is not a datum here
     strange = sorted(n for n in numbers if n not in held and not re.fullmatch(r"\d", n))

@@ -150,11 +150,13 @@ def draw(stem: Path, series: dict[str, dict[int, int]]):
     ax.set_yticks(range(0, 45001, 10000))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v):,}"))
     ax.tick_params(labelsize=FONT, colors=INK)
-    ax.set_ylabel("Nuclear warheads", fontsize=FONT, color=INK)
+    # The axis named above it, level, not turned on its side: read without
+    # tilting the head, and as a line of text by anything that reads the PDF.
+    ax.set_title("Nuclear warheads", loc="left", fontsize=FONT, color=INK, pad=6)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     for side in ("right", "top"):
         ax.spines[side].set_visible(False)
     ax.patch.set_gid("stockpile-axes")
-    fig.subplots_adjust(left=0.18, right=0.97, top=0.95, bottom=0.1)
+    fig.subplots_adjust(left=0.14, right=0.97, top=0.91, bottom=0.1)
     return save_reproducibly(fig, stem)

@@ -12,6 +12,7 @@ and change what a historian would expect changed:
   "Editors' note", so that every reader sees what could not be verified:
   a sentence of its own after the whole reference, whatever the entry's type
   (pybtex's templates would join it to the publisher's sentence with a comma);
+- a DOI prints as its address, https://doi.org/… (pybtex writes "doi:…");
 - an escaped dollar sign, ``\\$`` (BibTeX's and LaTeX's way to write one),
   prints as "$", and ``\\textonehalf`` as "½": latexcodec, which decodes the
   fields, leaves them as they are.
@@ -27,7 +28,7 @@ from pybtex.richtext import Text
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting.plain import Style as PlainStyle
 from pybtex.style.sorting.author_year_title import SortingStyle
-from pybtex.style.template import join, sentence, field
+from pybtex.style.template import field, href, join, sentence
 from sphinx.application import Sphinx
 
 
@@ -75,6 +76,13 @@ class _BookStyle(PlainStyle):
         if fields != dict(entry.fields):
             entry = self._with_fields(entry, fields)
         return super().format_entry(label, entry, bib_data=bib_data)
+
+    def format_doi(self, e):
+        """A DOI printed as its address, https://doi.org/…, as Chicago
+        (14.8) cites it and as readers copy it; the link's text is its
+        target, so the PDF does not print the address again in a footnote."""
+        address = join["https://doi.org/", field("doi", raw=True)]
+        return href[address, address]
 
     def format_title(self, e, which_field, as_sentence=True):
         quoted = join["“", field(which_field), "”"]

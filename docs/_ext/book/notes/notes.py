@@ -52,7 +52,6 @@ from sphinx.util.docutils import SphinxRole
 from . import bibcsl
 from . import cslrender
 from citeproc import model as _csl_model
-from citeproc import string as _csl_string
 
 logger = logging.getLogger(__name__)
 
@@ -130,18 +129,6 @@ def parse_note(text: str, keys) -> list[tuple[str, str | None, str | None]]:
 
 # -- Rendering: citeproc-py with CSL positions ---------------------------------------------
 
-# citeproc-js's words that title case leaves in lower case (SKIP_WORDS), the
-# single words of it; citeproc-py's own list lacks "against", "v." and more.
-_LOWER_IN_TITLES = (
-    "about above across afore after against al along alongside amid amidst among amongst anenst apropos apud "
-    "around as aside astride at athwart atop barring before behind below beneath beside besides between beyond "
-    "but by circa despite down during et except for forenenst from given in inside into lest like modulo near "
-    "next notwithstanding of off on onto out over per plus pro qua sans since than through thru throughout "
-    "till to toward towards under underneath until unto up upon versus vs. v. vs v via vis-à-vis with "
-    "within without or yet so and nor a an the de d' von van c ca"
-).split()
-_ABBREVIATION = re.compile(r"^(?:[A-Za-z]\.){2,}$")
-_LOWER_ABBREVIATION = re.compile(r"(?:[a-z]\.){2,}")
 _NUMERIC = re.compile(r"^[a-z]*\d+[a-z]*(?:\s*[-–,&]\s*[a-z]*\d+[a-z]*)*$", re.I)
 
 
@@ -199,47 +186,6 @@ def _patch_citeproc() -> None:
     _csl_model.Name.process = _name_process(_csl_model.Name.process)
     _csl_model.If._is_numeric = is_numeric_locator
     _csl_model.If._locator = locator_is
-    _csl_model.TextCased._stop_words = sorted(set(_csl_model.TextCased._stop_words) | set(_LOWER_IN_TITLES))
-    case = _csl_model.TextCased.case
-
-    def title_case(self, text, language=None):
-        # As citeproc-js: a stop word after an abbreviation ("U.S.S.R. in")
-        # stays lower case; after a colon or a full stop it is capitalised.
-        if self.get("text-case") != "title" or language != "en":
-            return case(self, text, language)
-        output, previous = [], ":"
-        for word in text.words():
-            if bibcsl.KEEP_CASE.fullmatch(str(word).strip("()[],;:“”‘’\"'")):
-                pass  # marked nocase in the CSL-JSON item
-            elif word.islower() and _LOWER_ABBREVIATION.fullmatch(str(word).strip("([“‘\"',;:”’)]")):
-                pass  # "6 p.m.", "e.g.": citeproc-js leaves them as written
-            elif ("-" in str(word) and any(part.islower() for part in str(word).split("-"))
-                  and str(word).strip("([“‘\"',;:”’)]") not in self._stop_words):
-                # As citeproc-js: each part of a compound is a word ("Post-War").
-                word = word.__class__("-".join(
-                    part if part in self._stop_words else part[:1].upper() + part[1:]
-                    for part in str(word).split("-")))
-            elif word.islower():
-                starts = previous.endswith(":") or (previous.endswith(".") and not _ABBREVIATION.match(previous))
-                bare = str(word).lstrip("([“‘\"'")
-                # A stop word before a colon is one too ("..., in: The ...").
-                stop = bare in self._stop_words or bare.rstrip(",;:") in self._stop_words
-                word = word.capitalize_first() if starts or not stop else word.soft_lower()
-            previous = str(word)
-            output.append(word)
-        return " ".join(output)
-
-    _csl_model.TextCased.case = title_case
-    capitalize_first = _csl_string.String.capitalize_first
-
-    def capitalize_first_letter(self):
-        # "(retired series)" -> "(Retired Series)", as citeproc-js.
-        match = re.match(r"[(\[“‘\"']+", self)
-        if match and len(self) > match.end():
-            return self.__class__(self[: match.end()] + self[match.end()].upper() + self[match.end() + 1:])
-        return capitalize_first(self)
-
-    _csl_string.String.capitalize_first = capitalize_first_letter
     _csl_model.If._book_locators = True
 
 
