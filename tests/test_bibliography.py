@@ -199,3 +199,16 @@ def test_a_doi_prints_as_its_address(book):
             f"{key}: the DOI's link reads {[link.get_text(strip=True) for link in links]}, not {address}")
     text = pdftotext(book.pdf)
     assert "doi:10." not in text, "the PDF prints a DOI as doi:…, not as its address"
+
+
+def test_an_address_prints_without_a_label(book):
+    """Chicago prints a work's URL as it is, at the end of the entry, with no
+    "URL:" before it, in the bibliography of every edition."""
+    with zipfile.ZipFile(book.epub) as epub:
+        xhtml = next(epub.read(n).decode("utf-8") for n in epub.namelist() if n.endswith("bibliography.xhtml"))
+    texts = {"html": soup(book.html / "bibliography.html").get_text(" "),
+             "epub": BeautifulSoup(xhtml, "html.parser").get_text(" "),
+             "pdf": pdftotext(book.pdf)}
+    assert "https://history.state.gov" in texts["html"], "the bibliography prints no address: the rule is not exercised"
+    for edition, text in texts.items():
+        assert "URL:" not in text, f"{edition}: an address is printed after 'URL:'"

@@ -12,7 +12,8 @@ and change what a historian would expect changed:
   "Editors' note", so that every reader sees what could not be verified:
   a sentence of its own after the whole reference, whatever the entry's type
   (pybtex's templates would join it to the publisher's sentence with a comma);
-- a DOI prints as its address, https://doi.org/… (pybtex writes "doi:…");
+- a DOI prints as its address, https://doi.org/… (pybtex writes "doi:…"),
+  and a URL without pybtex's "URL:" label;
 - an escaped dollar sign, ``\\$`` (BibTeX's and LaTeX's way to write one),
   prints as "$", and ``\\textonehalf`` as "½": latexcodec, which decodes the
   fields, leaves them as they are.
@@ -82,7 +83,12 @@ class _BookStyle(PlainStyle):
         (14.8) cites it and as readers copy it; the link's text is its
         target, so the PDF does not print the address again in a footnote."""
         address = join["https://doi.org/", field("doi", raw=True)]
-        return href[address, address]
+        return href(address)[address]
+
+    def format_url(self, e):
+        """The address alone, as Chicago prints it: no "URL:" label."""
+        address = field("url", raw=True)
+        return href(address)[address]
 
     def format_title(self, e, which_field, as_sentence=True):
         quoted = join["“", field(which_field), "”"]
