@@ -24,7 +24,7 @@ import pdfplumber
 import pytest
 from pypdf import PdfReader
 
-from test_pdf import frame, layout, pages_of
+from test_pdf import frame, index_pages, layout, pages_of
 
 ITEM = re.compile(r"^\s*\\(item|subitem|subsubitem) (.*)$")
 PAGE = re.compile(r"\\hyperpage\{([^{}]*)\}")
@@ -72,15 +72,6 @@ def page_text(words: list[str]) -> list[str]:
 
 def ind_of(edition) -> Path:
     return edition.log.with_suffix(".ind")
-
-
-def index_pages(pdf: Path) -> range:
-    """The physical pages (0-based) of the index: from its outline entry to the end."""
-    reader = PdfReader(pdf)
-    for item in reader.outline:
-        if not isinstance(item, list) and item.title == "Index":
-            return range(reader.get_destination_page_number(item), len(reader.pages))
-    raise AssertionError(f"{pdf} has no Index in its outline")
 
 
 def pages_without_their_words(ind: Path, pdf: Path, pages) -> list[str]:

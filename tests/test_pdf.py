@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import ROOT, PdfEdition, build_script
 from test_editions import CHAPTERS, soup, toctree_entries
@@ -451,21 +452,13 @@ def line_breaks(edition: PdfEdition):
                 yield number, line[-1], following[0]
 
 
-def index_pages(edition: PdfEdition) -> set[int]:
-    """The pages of the index: from the page whose text begins with the
-    title "Index" to the last page whose running head is "Index"."""
-    lay = layout(edition.log)
-    first, last = None, None
-    for page in pages_of(edition):
-        _left, _right, bands = frame(page, lay)
-        (head_top, text_top), (_, text_bottom) = bands[0], bands[1]
-        head = [w.text for w in page.words if w.bottom <= text_top]
-        body = sorted((w for w in page.words if text_top <= w.top < text_bottom), key=lambda w: (w.top, w.x0))
-        if first is None and body and body[0].text == "Index":
-            first = page.number
-        if first is not None and (head == ["Index"] or page.number == first):
-            last = page.number
-    return set(range(first, last + 1)) if first else set()
+def index_pages(pdf: Path) -> range:
+    """The physical pages (0-based) of the index: from its outline entry to the end."""
+    reader = PdfReader(pdf)
+    for item in reader.outline:
+        if not isinstance(item, list) and item.title == "Index":
+            return range(reader.get_destination_page_number(item), len(reader.pages))
+    raise AssertionError(f"{pdf} has no Index in its outline")
 
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -477,7 +470,7 @@ def test_no_line_parts_a_day_from_its_month_or_a_sign_from_its_number(edition):
     and the paragraph after it ("§1.3 ¶2") and a sign and its number
     ("¶ 2") stay on one line (docs/_ext/book/pdf/linebreaks.py)."""
     checked, problems = 0, []
-    index = index_pages(edition)
+    index = {number + 1 for number in index_pages(edition.pdf)}
     for page, last_word, first_word in line_breaks(edition):
         checked += 1
         # In the index a line ends with a page number and the next entry

@@ -97,6 +97,24 @@ def line_spacing(pages: list[list[Line]]) -> float:
     return steps.most_common(1)[0][0]
 
 
+CAPTION = re.compile(r"^Fig\. \d+[:.]")
+
+
+def without_figures(lines: list[Line], step: float) -> list[Line]:
+    """The page's lines without its figures' captions and legends: from a
+    line that begins "Fig. 3:" to the next gap wider than a line.  A figure
+    floats; its caption is not a paragraph's line, wherever it falls."""
+    kept, in_figure = [], False
+    for i, line in enumerate(lines):
+        if CAPTION.match(line.text):
+            in_figure = True
+        elif in_figure and line.bottom - lines[i - 1].bottom > step + 2.0:
+            in_figure = False
+        if not in_figure:
+            kept.append(line)
+    return kept
+
+
 def page_break_problems(pdf_path: Path, log: Path) -> list[str]:
     """Every widow, orphan and heading left at the foot of a page in *pdf_path*."""
     lay = layout(log)
@@ -105,6 +123,7 @@ def page_break_problems(pdf_path: Path, log: Path) -> list[str]:
         pages = [page_lines(page, number, lay, size) for number, page in enumerate(pdf.pages, 1)]
         rights = [text_block(number, lay)[1] for number in range(1, len(pdf.pages) + 1)]
     step = line_spacing(pages)
+    pages = [without_figures(lines, step) for lines in pages]
 
     def starts(lines: list[Line], i: int) -> bool:
         """Does line *i* begin a paragraph (or stand under a heading)?"""

@@ -302,11 +302,15 @@ def _short_notes(plain: list[dict], keys: list[str]) -> dict[str, str]:
     return out
 
 
+_MONTH_AND_DAY = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                            r"(?:\s+\d{1,2},)?\s+(?=\d{4})")
+
+
 def _disambiguate(plain: list[dict], keys: list[str]) -> None:
     """As citeproc-js does for this style: works cited in the same notes whose
     short notes would read alike take the style's disambiguate="true" branches
-    (Chicago adds the date, CMOS 14.30); where that tells some of them apart
-    but not all, their authors' given names are printed as well."""
+    (Chicago adds the date, CMOS 14.30); where the year tells some of them
+    apart but not all, their authors' given names are printed as well.""" 
     clashes: dict[str, list[str]] = {}
     for key, text in _short_notes(plain, keys).items():
         clashes.setdefault(text, []).append(key.lower())
@@ -315,9 +319,15 @@ def _disambiguate(plain: list[dict], keys: list[str]) -> None:
     if not groups:
         return
     after = {key.lower(): text for key, text in _short_notes(plain, [k for k in keys if k.lower() in _DISAMBIGUATE]).items()}
+    # As citeproc-js, measured against it (tests/test_notes.py): the given
+    # names are added when the dates tell some works apart but not all,
+    # whether by the whole date or by the year alone ("1917" and "March
+    # 1917" count as one year).
+    by_year = {key: _MONTH_AND_DAY.sub("", text) for key, text in after.items()}
     for group in groups:
-        if 1 < len({after[key] for key in group}) < len(group):
-            _EXPAND.update(group)
+        for told in (after, by_year):
+            if 1 < len({told[key] for key in group}) < len(group):
+                _EXPAND.update(group)
 
 
 def _render(plain: list[dict], notes) -> list[str]:
