@@ -310,7 +310,7 @@ def _disambiguate(plain: list[dict], keys: list[str]) -> None:
     """As citeproc-js does for this style: works cited in the same notes whose
     short notes would read alike take the style's disambiguate="true" branches
     (Chicago adds the date, CMOS 14.30); where the year tells some of them
-    apart but not all, their authors' given names are printed as well.""" 
+    apart but not all, their authors' given names are printed as well."""
     clashes: dict[str, list[str]] = {}
     for key, text in _short_notes(plain, keys).items():
         clashes.setdefault(text, []).append(key.lower())
