@@ -304,12 +304,33 @@ def note_texts(edition, docname: str) -> list[str]:
     return texts
 
 
+def sources_of(note: str) -> list[str]:
+    """A note's sources, which it separates with "; ".  A part that begins
+    in lower case goes on the source before it: a title may hold a
+    semicolon ("… 1948, Volume IV, Eastern Europe; the Soviet Union")."""
+    parts: list[str] = []
+    for part in note.rstrip(".").split("; "):
+        if parts and part[:1].islower():
+            parts[-1] += "; " + part
+        else:
+            parts.append(part)
+    return parts
+
+
+def test_a_notes_sources_are_read_apart_even_with_a_semicolon_in_a_title():
+    note = ("Office of the Historian, “Editorial Note,” Document 697 in Foreign Relations of the United States, "
+            "1948, Volume IV, Eastern Europe; the Soviet Union, https://history.state.gov/x; Kennan, “Long Telegram.”")
+    assert sources_of(note) == [
+        "Office of the Historian, “Editorial Note,” Document 697 in Foreign Relations of the United States, "
+        "1948, Volume IV, Eastern Europe; the Soviet Union, https://history.state.gov/x", "Kennan, “Long Telegram.”"]
+
+
 def test_first_note_of_a_work_is_full_and_later_ones_short(edition):
     entries = parse_file(str(edition.root / "references.bib")).entries
     for docname, marks in chapters_with_marks(edition.root).items():
         seen: dict[str, str] = {}
         for mark, text in zip(marks, note_texts(edition, docname)):
-            parts = text.rstrip(".").split("; ")
+            parts = sources_of(text)
             assert len(parts) == len(mark.sources), f"{docname}: note {text!r} should cite {len(mark.sources)} sources"
             for source, part in zip(mark.sources, parts):
                 fields = {k.lower(): bibcsl.text(v) for k, v in entries[source.key].fields.items()}

@@ -229,6 +229,11 @@ def pdf_tokens(pages: list[Page]) -> set[str]:
     # Only what is on the paper (pdftotext keeps only that, too).
     words = [w.text for page in pages for w in page.words
              if w.x0 >= 0 and w.top >= 0 and w.x1 <= page.width and w.bottom <= page.height]
+    # A paragraph's number in the margin, level with its first line, is read
+    # after that line's last word: a word hyphenated there joins the next line.
+    joinable = [w for w in words if not re.fullmatch(r"¶\d+", w)]
+    found.update(w for w in words if re.fullmatch(r"¶\d+", w))
+    words = joinable
     for word, following in zip(words, words[1:] + [""]):
         found.update(tokens(word))
         if word.endswith(("-", "\u2010")) and following:
