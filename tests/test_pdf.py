@@ -241,12 +241,16 @@ def pdf_tokens(pages: list[Page]) -> set[str]:
     return found
 
 
-def html_main_text(path: Path) -> str:
-    page = soup(path)
-    article = page.select_one("article")
+def main_article(path: Path):
+    """A page's article, without what is not its text (NOT_TEXT)."""
+    article = soup(path).select_one("article")
     for element in article.select(NOT_TEXT):
         element.decompose()
-    return article.get_text(" ")
+    return article
+
+
+def html_main_text(path: Path) -> str:
+    return main_article(path).get_text(" ")
 
 
 # Elements that end a run of text as a reader sees it; an inline element
@@ -257,10 +261,7 @@ BLOCKS = "p, li, dt, dd, div, section, h1, h2, h3, h4, h5, h6, td, th, caption, 
 def html_reading_text(path: Path) -> str:
     """The article's text as it reads: words inside an inline element stay
     joined to the punctuation around them (“<span>Word</span>” is “Word”)."""
-    page = soup(path)
-    article = page.select_one("article")
-    for element in article.select(NOT_TEXT):
-        element.decompose()
+    article = main_article(path)
     for element in article.select(BLOCKS):
         element.insert_before(" ")
         element.append(" ")
